@@ -1,0 +1,56 @@
+package io.hearken.sinks;
+
+import io.hearken.schemas.topics.HearkenTopics;
+import io.hearken.sinks.common.DeadLetterDeserializationHandler;
+import io.hearken.sinks.tags.TagEventTopology;
+import io.hearken.sinks.tags.TagRules;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+
+/** The tag-event sink as a running Kafka Streams application. */
+public final class SinksApp implements AutoCloseable {
+    public static final String DEFAULT_APPLICATION_ID = "hearken-sinks-tags";
+
+    private final KafkaStreams streams;
+
+    public SinksApp(Topology topology, Properties config) {
+        this.streams = new KafkaStreams(topology, config);
+    }
+
+    public static SinksApp tags(HearkenTopics topics, TagRules rules, Properties config) {
+        return new SinksApp(TagEventTopology.buildTopology(topics, rules), config);
+    }
+
+    public static Properties streamsConfig(String bootstrapServers, String registryUrl, String applicationId, Path stateDir) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // Events are derived from windows exactly once: an offset acknowledged here is never re-emitted or lost.
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        props.put(DeadLetterDeserializationHandler.REGISTRY_URL_CONFIG, registryUrl);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        return props;
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}
