@@ -1,0 +1,124 @@
+package io.hearken.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hearken.featurizer.Pcm16;
+import io.hearken.schemas.AudioChunk;
+import io.hearken.schemas.serde.RegistryClients;
+import io.hearken.schemas.topics.HearkenTopics;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileIngesterTest {
+    private static final String REGISTRY_URL = "mock://FileIngesterTest";
+    private static final HearkenTopics TOPICS = new HearkenTopics(RegistryClients.create(REGISTRY_URL));
+
+    @TempDir
+    Path dir;
+
+    @AfterAll
+    static void dropRegistry() {
+        RegistryClients.dropMockScope(REGISTRY_URL);
+    }
+
+    static byte[] wav(int sampleRate, int channels, short[] interleaved) {
+        ByteBuffer data = ByteBuffer.allocate(interleaved.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (short s : interleaved) {
+            data.putShort(s);
+        }
+        ByteBuffer header = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
+        header.put("RIFF".getBytes()).putInt(36 + data.capacity()).put("WAVE".getBytes())
+                .put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) channels).putInt(sampleRate)
+                .putInt(sampleRate * channels * 2).putShort((short) (channels * 2)).putShort((short) 16)
+                .put("data".getBytes()).putInt(data.capacity());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(header.array());
+        out.writeBytes(data.array());
+        return out.toByteArray();
+    }
+
+    private MockProducer<String, AudioChunk> producer() {
+        return new MockProducer<>(true, null, TOPICS.chunks.keySerde().serializer(), TOPICS.chunks.valueSerde().serializer());
+    }
+
+    @Test
+    void publishesEachFileAsOrderedChunksEndingTheStream() throws Exception {
+        short[] samples = new short[16000 * 2 * 2 + 100]; // 2.003 s stereo at 16 kHz
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = (short) ((i * 37) % 20000 - 10000);
+        }
+        Files.write(dir.resolve("machine A.wav"), wav(16000, 2, samples));
+        MockProducer<String, AudioChunk> producer = producer();
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        IngestOptions options = new IngestOptions(Duration.ofMillis(500), IngestOptions.DEFAULT_MAX_CHUNK_BYTES, "factory", start);
+
+        FileIngester.Report report = new FileIngester(producer, TOPICS.chunks, options).ingest(List.of(dir));
+
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.published()).singleElement().satisfies(s -> {
+            assertThat(s.streamId()).isEqualTo("machine_A");
+            assertThat(s.chunks()).isEqualTo(5);
+        });
+        List<AudioChunk> chunks = producer.history().stream().map(ProducerRecord::value).toList();
+        assertThat(producer.history()).allSatisfy(r -> assertThat(r.key()).isEqualTo("machine_A"));
+        assertThat(chunks).extracting(AudioChunk::getSequenceNumber).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(chunks).extracting(AudioChunk::getEndOfStream).containsExactly(false, false, false, false, true);
+        assertThat(chunks).extracting(AudioChunk::getCaptureTimeMicros)
+                .containsExactly(1767225600_000_000L, 1767225600_500_000L, 1767225601_000_000L, 1767225601_500_000L, 1767225602_000_000L);
+        assertThat(chunks).allSatisfy(c -> assertThat(c.getProfile()).isEqualTo("factory"));
+        // Samples survive byte for byte: the concatenated chunks are exactly the file's PCM.
+        float[] joined = chunks.stream().map(c -> Pcm16.fromPcm16le(c.getSamples().array()))
+                .reduce(new float[0], FileIngesterTest::concat);
+        assertThat(joined).hasSize(samples.length);
+        for (int i = 0; i < samples.length; i += 997) {
+            assertThat(joined[i]).isEqualTo(samples[i] / 32768f);
+        }
+    }
+
+    @Test
+    void badInputsAreReportedByNameWhileGoodOnesArePublished() throws Exception {
+        Path good = dir.resolve("good.wav");
+        Files.write(good, wav(8000, 1, new short[8000]));
+        Path notWav = dir.resolve("notes.wav");
+        Files.writeString(notWav, "this is text, not audio");
+        Path truncated = dir.resolve("cut.wav");
+        byte[] full = wav(8000, 1, new short[8000]);
+        Files.write(truncated, Arrays.copyOf(full, 1000));
+        Path missing = dir.resolve("missing.wav");
+        MockProducer<String, AudioChunk> producer = producer();
+
+        FileIngester.Report report = new FileIngester(producer, TOPICS.chunks, IngestOptions.defaults())
+                .ingest(List.of(missing, notWav, truncated, good));
+
+        assertThat(report.published()).extracting(FileIngester.PublishedStream::streamId).containsExactly("good");
+        assertThat(report.failures()).extracting(FileIngester.Failure::file).containsExactly(missing, notWav, truncated);
+        assertThat(report.failures()).allSatisfy(f -> assertThat(f.reason()).contains(f.file().getFileName().toString()));
+        assertThat(producer.history()).allSatisfy(r -> assertThat(r.key()).isEqualTo("good"));
+    }
+
+    @Test
+    void chunkSizeIsBoundedInBytesForWideHighRateAudio() {
+        IngestOptions options = new IngestOptions(Duration.ofSeconds(1), 64 * 1024, "default", Instant.EPOCH);
+        int frames = AudioChunker.framesPerChunk(192_000, 8, options);
+        assertThat(frames * 8 * 2).isLessThanOrEqualTo(64 * 1024);
+        assertThat(AudioChunker.framesPerChunk(16_000, 1, options)).isEqualTo(16_000);
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
