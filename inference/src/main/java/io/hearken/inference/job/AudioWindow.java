@@ -1,0 +1,21 @@
+package io.hearken.inference.job;
+
+/** One analysis window of a stream's 32 kHz mono audio, ready for the front end and the model (Flink POJO). */
+public class AudioWindow {
+    public String streamId;
+    public long windowIndex;
+    public long startMicros;
+    public long endMicros;
+    public float[] samples;
+    public float loudnessDbfs;
+    public boolean endOfStream;
+    public String profile;
+    public SourceInfo source;
+
+    public AudioWindow() {
+    }
+
+    public String windowId() {
+        return streamId + "@" + startMicros;
+    }
+}

@@ -1,0 +1,82 @@
+package io.hearken.inference.job;
+
+import io.hearken.error.HearkenException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Typed settings of the streaming job. Keys as documented in the launcher: {@code job.model.dir},
+ * {@code inference.intra.op.threads}, {@code job.score.floor}, {@code job.feature.outputs},
+ * {@code job.checkpoint.interval.ms}, {@code job.delivery.guarantee}, {@code job.parallelism}.
+ *
+ * @param modelDir            model package directory (a String: {@link java.nio.file.Path} is not serializable)
+ * @param intraOpThreads      ONNX Runtime threads per session
+ * @param profiles            stream profiles by name; chunks naming another profile are dead-lettered
+ * @param scoreFloor          classes scoring at or above this go into each window record
+ * @param minTopClasses       at least this many of the best classes go into each window record
+ * @param featureOutputs      model feature outputs carried in window records (e.g. embedding, mid)
+ * @param checkpointInterval  Flink checkpoint interval; exactly-once output becomes visible at each checkpoint
+ * @param exactlyOnce         transactional window output (true) or at-least-once (false)
+ * @param parallelism         job parallelism
+ */
+public record JobSettings(String modelDir, int intraOpThreads, Map<String, StreamProfile> profiles, float scoreFloor,
+                          int minTopClasses, List<String> featureOutputs, Duration checkpointInterval,
+                          boolean exactlyOnce, int parallelism) implements Serializable {
+    public static final float DEFAULT_SCORE_FLOOR = 0.05f;
+    public static final int DEFAULT_MIN_TOP_CLASSES = 5;
+    public static final List<String> DEFAULT_FEATURE_OUTPUTS = List.of("embedding", "mid");
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+
+    public JobSettings {
+        if (modelDir == null || modelDir.isBlank()) {
+            throw HearkenException.config("job.model.dir must be set");
+        }
+        if (intraOpThreads < 1) {
+            throw HearkenException.config("inference.intra.op.threads must be >= 1, got " + intraOpThreads);
+        }
+        if (profiles == null || !profiles.containsKey(StreamProfile.DEFAULT.name())) {
+            throw HearkenException.config("profiles must include '" + StreamProfile.DEFAULT.name() + "'");
+        }
+        profiles.forEach((name, p) -> {
+            if (!name.equals(p.name())) {
+                throw HearkenException.config("profile registered as '" + name + "' is named '" + p.name() + "'");
+            }
+        });
+        profiles = Map.copyOf(new TreeMap<>(profiles));
+        if (!(scoreFloor > 0f && scoreFloor < 1f)) {
+            throw HearkenException.config("job.score.floor must be in (0, 1), got " + scoreFloor);
+        }
+        if (minTopClasses < 1) {
+            throw HearkenException.config("job.min.top.classes must be >= 1, got " + minTopClasses);
+        }
+        featureOutputs = List.copyOf(featureOutputs);
+        if (checkpointInterval == null || checkpointInterval.toMillis() < 100) {
+            throw HearkenException.config("job.checkpoint.interval.ms must be >= 100, got " + checkpointInterval);
+        }
+        if (parallelism < 1) {
+            throw HearkenException.config("job.parallelism must be >= 1, got " + parallelism);
+        }
+    }
+
+    public static JobSettings defaults(String modelDir) {
+        return new JobSettings(modelDir, 1, Map.of(StreamProfile.DEFAULT.name(), StreamProfile.DEFAULT,
+                StreamProfile.MACHINE.name(), StreamProfile.MACHINE), DEFAULT_SCORE_FLOOR, DEFAULT_MIN_TOP_CLASSES,
+                DEFAULT_FEATURE_OUTPUTS, DEFAULT_CHECKPOINT_INTERVAL, true, 1);
+    }
+
+    public JobSettings withParallelism(int p) {
+        return new JobSettings(modelDir, intraOpThreads, profiles, scoreFloor, minTopClasses, featureOutputs,
+                checkpointInterval, exactlyOnce, p);
+    }
+
+    public StreamProfile profile(String name) {
+        StreamProfile p = profiles.get(name);
+        if (p == null) {
+            throw HearkenException.badInput("unknown stream profile '" + name + "' (known: " + profiles.keySet() + ")");
+        }
+        return p;
+    }
+}
