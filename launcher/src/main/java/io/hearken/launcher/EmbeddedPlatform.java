@@ -1,0 +1,141 @@
+package io.hearken.launcher;
+
+import io.hearken.inference.job.HearkenStreamingJob;
+import io.hearken.inference.job.JobSettings;
+import io.hearken.inference.job.KafkaConnectors;
+import io.hearken.launcher.embedded.EmbeddedKafkaBroker;
+import io.hearken.launcher.embedded.InProcessSchemaRegistry;
+import io.hearken.schemas.serde.RegistryClients;
+import io.hearken.schemas.topics.HearkenTopics;
+import io.hearken.schemas.topics.TopicNames;
+import io.hearken.sinks.SinksApp;
+import io.hearken.sinks.tags.TagRules;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.client.SchemaRegistryClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything Hearken needs, in this process: a real KRaft Kafka broker, a schema registry, the streaming job on a
+ * Flink MiniCluster and the sinks. Closing it stops them in reverse order.
+ */
+public final class EmbeddedPlatform implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPlatform.class);
+    /** Partitions per topic: streams spread over them by key; enough for a laptop's cores. */
+    static final int PARTITIONS = 4;
+
+    private final EmbeddedKafkaBroker broker;
+    private final InProcessSchemaRegistry registry;
+    private final SchemaRegistryClient registryClient;
+    private final HearkenTopics topics;
+    private final JobClient job;
+    private final SinksApp sinks;
+    private final Path workDir;
+
+    private EmbeddedPlatform(EmbeddedKafkaBroker broker, InProcessSchemaRegistry registry, SchemaRegistryClient registryClient,
+                             HearkenTopics topics, JobClient job, SinksApp sinks, Path workDir) {
+        this.broker = broker;
+        this.registry = registry;
+        this.registryClient = registryClient;
+        this.topics = topics;
+        this.job = job;
+        this.sinks = sinks;
+        this.workDir = workDir;
+    }
+
+    public static EmbeddedPlatform start(JobSettings settings, TagRules tagRules) throws Exception {
+        Path workDir = Files.createTempDirectory("hearken-");
+        EmbeddedKafkaBroker broker = null;
+        InProcessSchemaRegistry registry = null;
+        JobClient job = null;
+        SinksApp sinks = null;
+        try {
+            broker = EmbeddedKafkaBroker.start();
+            registry = InProcessSchemaRegistry.start();
+            Map<String, Integer> partitions = new LinkedHashMap<>();
+            TopicNames.ALL.forEach(t -> partitions.put(t, PARTITIONS));
+            broker.createTopics(partitions);
+            SchemaRegistryClient client = RegistryClients.create(registry.url());
+            HearkenTopics topics = new HearkenTopics(client);
+            topics.registerSchemas(client);
+            LOG.info("kafka at {}, schema registry at {}", broker.bootstrapServers(), registry.url());
+
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(settings.parallelism(),
+                    HearkenStreamingJob.flinkConfiguration(settings));
+            new HearkenStreamingJob(
+                    KafkaConnectors.chunkSource(broker.bootstrapServers(), registry.url(), settings),
+                    KafkaConnectors.windowSink(broker.bootstrapServers(), registry.url(), settings),
+                    KafkaConnectors.deadLetterSink(broker.bootstrapServers(), registry.url(), settings),
+                    settings).build(env);
+            job = env.executeAsync("hearken-streaming-job");
+
+            sinks = SinksApp.tags(topics, tagRules, SinksApp.streamsConfig(broker.bootstrapServers(), registry.url(),
+                    SinksApp.DEFAULT_APPLICATION_ID, workDir.resolve("streams")));
+            sinks.start();
+            return new EmbeddedPlatform(broker, registry, client, topics, job, sinks, workDir);
+        } catch (Exception | Error e) {
+            closeQuietly(sinks, job, registry, broker, workDir);
+            throw e;
+        }
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public String registryUrl() {
+        return registry.url();
+    }
+
+    public HearkenTopics topics() {
+        return topics;
+    }
+
+    public SchemaRegistryClient registryClient() {
+        return registryClient;
+    }
+
+    public JobClient job() {
+        return job;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(sinks, job, registry, broker, workDir);
+    }
+
+    private static void closeQuietly(SinksApp sinks, JobClient job, InProcessSchemaRegistry registry,
+                                     EmbeddedKafkaBroker broker, Path workDir) {
+        if (sinks != null) {
+            sinks.close();
+        }
+        if (job != null) {
+            try {
+                job.cancel().get();
+            } catch (Exception e) {
+                LOG.warn("cancelling the streaming job: {}", e.toString());
+            }
+        }
+        if (registry != null) {
+            registry.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        if (workDir != null) {
+            try (Stream<Path> files = Files.walk(workDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                LOG.warn("cannot delete {}: {}", workDir, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.hearken.launcher;
+
+import io.hearken.error.ErrorKind;
+import io.hearken.error.HearkenException;
+import io.hearken.ingest.FileIngester;
+import io.hearken.inference.engine.AudioTagger;
+import io.hearken.inference.engine.ModelLocator;
+import io.hearken.inference.engine.WindowAnalyzer;
+import io.hearken.inference.job.JobSettings;
+import io.hearken.inference.job.StreamProfile;
+import io.hearken.sinks.tags.TagRules;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bin/hearken}: the command line of Hearken. */
+@Command(name = "hearken", mixinStandardHelpOptions = true, version = "hearken 0.1.0",
+        description = "Listens to many live audio streams and turns them into events.",
+        subcommands = {HearkenCli.Demo.class, HearkenCli.Tag.class})
+public final class HearkenCli implements Callable<Integer> {
+    static final int EXIT_OK = 0;
+    static final int EXIT_INPUT_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_ERROR = 3;
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return EXIT_USAGE;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new HearkenCli());
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof HearkenException he) {
+                err.println("error: " + he.getMessage());
+                return he.kind() == ErrorKind.CONFIG ? EXIT_USAGE : EXIT_ERROR;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    static Path modelDir(Path option) {
+        return ModelLocator.resolve(Optional.ofNullable(option), System.getenv(), ModelLocator.projectRoot());
+    }
+
+    @Command(name = "demo", description = "Start broker, registry, streaming job, sinks and ingest in this process; "
+            + "publish WAV files as streams and print the events.")
+    static final class Demo implements Callable<Integer> {
+        @Option(names = "--input", required = true, arity = "1..*", description = "WAV files or folders of WAV files.")
+        List<Path> inputs;
+        @Option(names = "--exit-when-done", description = "Exit once every input is processed and its events printed.")
+        boolean exitWhenDone;
+        @Option(names = "--json", description = "Print one JSON object per event.")
+        boolean json;
+        @Option(names = "--model", description = "Model directory (default: $HEARKEN_MODEL_DIR, then ../shared/models/efficientat-mn04).")
+        Path model;
+        @Option(names = "--timeout", defaultValue = "PT20M", description = "Give up after this long with --exit-when-done (ISO-8601, default ${DEFAULT-VALUE}).")
+        Duration timeout;
+        @Option(names = "--parallelism", defaultValue = "1", description = "Flink job parallelism (default ${DEFAULT-VALUE}).")
+        int parallelism;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
+            JobSettings settings = JobSettings.defaults(modelDir(model).toString()).withParallelism(parallelism);
+            try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, TagRules.defaults())) {
+                FileIngester.Report report = new DemoRun(platform, out, System.err).run(inputs, json, exitWhenDone, timeout);
+                if (report.published().isEmpty() && report.failures().isEmpty()) {
+                    System.err.println("error: no WAV files found in " + inputs);
+                    return EXIT_INPUT_FAILED;
+                }
+                return report.allSucceeded() ? EXIT_OK : EXIT_INPUT_FAILED;
+            }
+        }
+    }
+
+    @Command(name = "tag", description = "Tag audio files offline (no Kafka) with the same front end and model.")
+    static final class Tag implements Callable<Integer> {
+        @Parameters(arity = "1..*", description = "WAV files.")
+        List<Path> files;
+        @Option(names = "--whole", description = "Analyse the first " + OfflineTagger.WHOLE_SECONDS + " s of each file as one window.")
+        boolean whole;
+        @Option(names = "--json", description = "One JSON object per window.")
+        boolean json;
+        @Option(names = "--outputs", split = ",", description = "Model outputs to print with --json: logits, embedding, mid, late, hidden.")
+        List<String> outputs = List.of();
+        @Option(names = "--model", description = "Model directory.")
+        Path model;
+        @Option(names = "--window", defaultValue = "PT2S", description = "Window length (ISO-8601, default ${DEFAULT-VALUE}).")
+        Duration window;
+        @Option(names = "--hop", defaultValue = "PT1S", description = "Hop between windows (default ${DEFAULT-VALUE}).")
+        Duration hop;
+
+        @Override
+        public Integer call() {
+            StreamProfile profile = new StreamProfile("cli", window, hop);
+            int failures = 0;
+            try (AudioTagger tagger = AudioTagger.load(modelDir(model), Runtime.getRuntime().availableProcessors())) {
+                OfflineTagger offline = new OfflineTagger(new WindowAnalyzer(tagger), profile, whole, json, outputs);
+                for (Path file : files) {
+                    try {
+                        offline.tag(file, System.out);
+                    } catch (HearkenException e) {
+                        System.err.println("error: " + e.getMessage());
+                        failures++;
+                    }
+                }
+            }
+            System.out.flush();
+            return failures == 0 ? EXIT_OK : EXIT_INPUT_FAILED;
+        }
+    }
+
+}

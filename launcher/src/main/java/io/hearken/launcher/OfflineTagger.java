@@ -1,0 +1,92 @@
+package io.hearken.launcher;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hearken.error.HearkenException;
+import io.hearken.featurizer.DecodedAudio;
+import io.hearken.featurizer.Resampler;
+import io.hearken.featurizer.WavDecoder;
+import io.hearken.inference.engine.Prediction;
+import io.hearken.inference.engine.ScoredLabel;
+import io.hearken.inference.engine.WindowAnalyzer;
+import io.hearken.inference.job.StreamProfile;
+import io.hearken.inference.job.WindowPlan;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Tags files without Kafka, with the same decoder, resampler, front end, model and window rule as the streaming job.
+ */
+final class OfflineTagger {
+    /** The model was trained on 10 s clips: --whole analyses at most this much. */
+    static final int WHOLE_SECONDS = 10;
+    private static final int TOP = 5;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WindowAnalyzer analyzer;
+    private final StreamProfile profile;
+    private final boolean whole;
+    private final boolean json;
+    private final List<String> outputs;
+
+    OfflineTagger(WindowAnalyzer analyzer, StreamProfile profile, boolean whole, boolean json, List<String> outputs) {
+        for (String output : outputs) {
+            if (!analyzer.tagger().featureOutputs().contains(output) && !output.equals("logits")) {
+                throw HearkenException.config("unknown output '" + output + "': the model has logits and "
+                        + analyzer.tagger().featureOutputs());
+            }
+        }
+        this.analyzer = analyzer;
+        this.profile = profile;
+        this.whole = whole;
+        this.json = json;
+        this.outputs = List.copyOf(outputs);
+    }
+
+    /** Tags one file; throws {@link HearkenException} naming the file when it cannot be read. */
+    void tag(Path file, PrintStream out) {
+        DecodedAudio audio = WavDecoder.decode(file);
+        int rate = analyzer.sampleRate();
+        float[] samples = Resampler.resampleWhole(audio.mono(), audio.sampleRate(), rate);
+        List<WindowPlan.Span> spans = whole
+                ? List.of(new WindowPlan.Span(0, Math.min(samples.length, WHOLE_SECONDS * rate), true))
+                : WindowPlan.spans(samples.length, profile.windowSamples(rate), profile.hopSamples(rate));
+        for (WindowPlan.Span span : spans) {
+            if (span.end() == span.start()) {
+                continue; // empty file: nothing to tag
+            }
+            Prediction p = analyzer.analyze(Arrays.copyOfRange(samples, (int) span.start(), (int) span.end()));
+            out.println(line(file, span.start() / (double) rate, span.end() / (double) rate, p));
+        }
+    }
+
+    private String line(Path file, double start, double end, Prediction p) {
+        List<ScoredLabel> top = p.top(TOP, analyzer.tagger().labels());
+        if (!json) {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s %6.2f-%.2f s ", file.getFileName(), start, end));
+            for (ScoredLabel l : top) {
+                sb.append(String.format(Locale.ROOT, " %s %.2f;", l.label(), l.probability()));
+            }
+            return sb.toString();
+        }
+        ObjectNode node = JSON.createObjectNode();
+        node.put("file", file.toString());
+        node.put("start_s", start);
+        node.put("end_s", end);
+        ArrayNode topNode = node.putArray("top");
+        for (ScoredLabel l : top) {
+            topNode.addObject().put("label", l.label()).put("index", l.index()).put("score", l.probability());
+        }
+        for (String output : outputs) {
+            ArrayNode values = node.putArray(output);
+            for (float v : output.equals("logits") ? p.logits() : p.feature(output)) {
+                values.add(v);
+            }
+        }
+        return node.toString();
+    }
+}
