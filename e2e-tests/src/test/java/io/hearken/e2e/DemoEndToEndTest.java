@@ -1,0 +1,71 @@
+package io.hearken.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/hearken demo on real recordings: real KRaft broker, schema registry, the Flink job on a MiniCluster, the real
+ * model, the Kafka Streams sinks and ingest, in one process.
+ */
+class DemoEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long TIMEOUT_SECONDS = 600;
+
+    private static List<JsonNode> events(HearkenProcess.Result result) throws Exception {
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : result.stdout()) {
+            events.add(JSON.readTree(line));
+        }
+        return events;
+    }
+
+    private static List<String> labelsOf(List<JsonNode> events, String stream, String kind) {
+        return events.stream().filter(e -> e.get("stream").asText().equals(stream) && e.get("kind").asText().equals(kind))
+                .map(e -> e.get("label").asText()).collect(Collectors.toList());
+    }
+
+    @Test
+    void esc50FolderYieldsCatAndAlarmClockEventsAndExitsZero() throws Exception {
+        HearkenProcess.Result result = HearkenProcess.run(TIMEOUT_SECONDS, "demo", "--input",
+                HearkenProcess.SHARED.resolve("audio/esc50").toString(), "--exit-when-done", "--json");
+
+        assertThat(result.exitCode()).as("exit code; stderr:\n%s", result.stderr()).isZero();
+        List<JsonNode> events = events(result);
+        assertThat(labelsOf(events, "cat_3-95694-A-5", "ONSET")).contains("Cat");
+        assertThat(labelsOf(events, "alarm_clock_3-120526-B-37", "ONSET")).contains("Alarm clock");
+        // Every onset is closed by exactly one offset, and nothing is printed twice.
+        for (JsonNode onset : events.stream().filter(e -> e.get("kind").asText().equals("ONSET")).toList()) {
+            long offsets = events.stream().filter(e -> e.get("kind").asText().equals("OFFSET")
+                    && e.get("stream").equals(onset.get("stream")) && e.get("label").equals(onset.get("label"))
+                    && e.get("onset_micros").equals(onset.get("onset_micros"))).count();
+            assertThat(offsets).as("offsets closing %s", onset).isEqualTo(1);
+        }
+        assertThat(events.stream().map(e -> e.get("event_id").asText()).distinct().count()).isEqualTo(events.size());
+    }
+
+    @Test
+    void unreadableInputsAreNamedAndTheOthersStillProcessed(@TempDir Path dir) throws Exception {
+        Path cat = HearkenProcess.SHARED.resolve("audio/esc50/cat_3-95694-A-5.wav");
+        Path text = Files.writeString(dir.resolve("notes.wav"), "not audio at all");
+        byte[] wav = Files.readAllBytes(cat);
+        Path truncated = Files.write(dir.resolve("truncated.wav"), Arrays.copyOf(wav, wav.length / 3));
+        Path missing = dir.resolve("missing.wav");
+
+        HearkenProcess.Result result = HearkenProcess.run(TIMEOUT_SECONDS, "demo", "--input", missing.toString(),
+                text.toString(), truncated.toString(), cat.toString(), "--exit-when-done", "--json");
+
+        assertThat(result.exitCode()).as("stderr:\n%s", result.stderr()).isEqualTo(1);
+        assertThat(result.stderr()).contains("missing.wav").contains("notes.wav").contains("truncated.wav");
+        assertThat(labelsOf(events(result), "cat_3-95694-A-5", "ONSET")).contains("Cat");
+    }
+}

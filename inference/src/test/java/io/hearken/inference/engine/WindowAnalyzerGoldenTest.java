@@ -1,0 +1,55 @@
+package io.hearken.inference.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hearken.featurizer.EfficientAtFrontend;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole pre-processing + model path the job and the offline tagger use, against the reference implementation:
+ * golden 32 kHz waveform → our front end (mel within 5e-4) → ONNX Runtime (every output within 1e-3).
+ */
+class WindowAnalyzerGoldenTest {
+    private static AudioTagger tagger;
+
+    @BeforeAll
+    static void load() {
+        tagger = AudioTagger.load(Fixtures.modelDir(), 1);
+    }
+
+    @AfterAll
+    static void close() {
+        tagger.close();
+    }
+
+    @Test
+    void waveformToOutputsMatchesTheReference() {
+        for (String clip : Fixtures.clips()) {
+            float[] wave = Fixtures.golden(clip, "32k");
+            float[] mel = new EfficientAtFrontend().compute(wave, 0, wave.length);
+            assertThat(maxAbsDiff(mel, Fixtures.golden(clip, "mel"))).as("%s mel", clip).isLessThanOrEqualTo(5e-4);
+
+            Prediction p = new WindowAnalyzer(tagger).analyze(wave);
+            assertThat(maxAbsDiff(p.logits(), Fixtures.golden(clip, "logits"))).as("%s logits", clip).isLessThanOrEqualTo(1e-3);
+            for (String output : List.of("embedding", "mid", "late", "hidden")) {
+                assertThat(maxAbsDiff(p.feature(output), Fixtures.golden(clip, output))).as("%s %s", clip, output)
+                        .isLessThanOrEqualTo(1e-3);
+            }
+        }
+    }
+
+    @Test
+    void reportedClassesAreEveryClassAboveFloorAndAtLeastTheTopFew() {
+        float[] probabilities = {0.01f, 0.9f, 0.06f, 0.2f, 0.04f, 0.02f, 0.03f, 0.001f};
+        assertThat(WindowAnalyzer.reportedClasses(probabilities, 0.05f, 2)).containsExactly(1, 3, 2);
+        assertThat(WindowAnalyzer.reportedClasses(probabilities, 0.05f, 5)).containsExactly(1, 3, 2, 4, 6);
+    }
+
+    private static double maxAbsDiff(float[] a, float[] b) {
+        assertThat(a).hasSameSizeAs(b);
+        return Fixtures.maxAbsDiff(a, b);
+    }
+}
