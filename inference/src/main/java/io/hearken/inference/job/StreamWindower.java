@@ -23,12 +23,17 @@ import org.slf4j.LoggerFactory;
  * shorter than a window). State is then cleared.
  *
  * <p>This first version drops duplicate and out-of-order chunks (sequence number already seen) and logs gaps.
+ * After the end of a stream only a small marker stays, so that redelivered chunks of the finished stream are
+ * dropped instead of starting it again; a processing-time timer clears it after {@link #ENDED_STREAM_RETENTION_MS}.
+ * A chunk after the end with a new sequence number starts a new stream.
  */
 public final class StreamWindower extends KeyedProcessFunction<String, ChunkEvent, AudioWindow> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(StreamWindower.class);
     /** Level reported for digital silence: below any real microphone's noise floor. */
     static final float SILENCE_DBFS = -120f;
+    /** How long a finished stream's sequence position is remembered: longer than any redelivery after a restart. */
+    static final long ENDED_STREAM_RETENTION_MS = 10 * 60 * 1000;
 
     private final JobSettings settings;
     private final int targetRate;
@@ -57,6 +62,10 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
     public void processElement(ChunkEvent chunk, Context ctx, Collector<AudioWindow> out) throws Exception {
         chunksIn.inc();
         WindowerState s = state.value();
+        if (s != null && s.ended && chunk.sequenceNumber >= s.nextSequence) {
+            ctx.timerService().deleteProcessingTimeTimer(s.expiresAt); // the id is reused: a new stream begins
+            s = null;
+        }
         if (s == null) {
             s = start(chunk);
         } else if (chunk.sequenceNumber < s.nextSequence) {
@@ -86,12 +95,25 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
             append(s, resampler.flush());
             emitCompleteWindows(chunk.streamId, s, window, hop, out);
             emitFinalWindow(chunk.streamId, s, window, hop, out);
-            state.clear();
+            WindowerState ended = new WindowerState();
+            ended.ended = true;
+            ended.nextSequence = s.nextSequence;
+            ended.expiresAt = ctx.timerService().currentProcessingTime() + ENDED_STREAM_RETENTION_MS;
+            ctx.timerService().registerProcessingTimeTimer(ended.expiresAt);
+            state.update(ended);
             return;
         }
         s.resampler = resampler.snapshot();
         trim(s, window, hop);
         state.update(s);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AudioWindow> out) throws Exception {
+        WindowerState s = state.value();
+        if (s != null && s.ended && s.expiresAt == timestamp) {
+            state.clear();
+        }
     }
 
     private WindowerState start(ChunkEvent chunk) {

@@ -19,6 +19,10 @@ public class WindowerState {
     public long bufferStart;
     public long nextWindowIndex;
     public SourceInfo source;
+    /** The stream sent its end: only the sequence position is kept, to drop redelivered chunks, until {@link #expiresAt}. */
+    public boolean ended;
+    /** Processing time at which an ended stream's marker is cleared. */
+    public long expiresAt;
 
     public WindowerState() {
     }

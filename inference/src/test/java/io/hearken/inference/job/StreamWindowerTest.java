@@ -1,0 +1,170 @@
+package io.hearken.inference.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hearken.featurizer.Pcm16;
+import io.hearken.featurizer.Resampler;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class StreamWindowerTest {
+    private static final int MODEL_RATE = 32000;
+    private static final JobSettings SETTINGS = JobSettings.defaults("/unused-by-the-windower");
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ChunkEvent, AudioWindow> harness() throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new StreamWindower(SETTINGS, MODEL_RATE)), c -> c.streamId, Types.STRING);
+        harness.open();
+        return harness;
+    }
+
+    /** PCM16-exact test signal: a chirp plus noise, interleaved over {@code channels}. */
+    private static float[] signal(int frames, int channels, long seed) {
+        Random random = new Random(seed);
+        float[] out = new float[frames * channels];
+        for (int i = 0; i < out.length; i++) {
+            double t = (i / channels) / 16000.0;
+            double v = 0.4 * Math.sin(2 * Math.PI * (200 + 900 * t) * t) + 0.05 * random.nextGaussian();
+            out[i] = Math.round(Math.max(-1, Math.min(0.999, v)) * 32768) / 32768f;
+        }
+        return out;
+    }
+
+    private static List<ChunkEvent> chunks(String stream, float[] interleaved, int rate, int channels, Random sizes) {
+        List<ChunkEvent> chunks = new ArrayList<>();
+        int frames = interleaved.length / channels;
+        long seq = 0;
+        for (int first = 0; first < frames; ) {
+            int n = Math.min(frames - first, 1 + sizes.nextInt(rate * 3)); // 1 sample .. 3 s
+            ChunkEvent c = new ChunkEvent();
+            c.streamId = stream;
+            c.sequenceNumber = seq++;
+            c.captureTimeMicros = 1_000_000L;
+            c.sampleRate = rate;
+            c.channels = channels;
+            c.pcm16 = Pcm16.toPcm16le(Arrays.copyOfRange(interleaved, first * channels, (first + n) * channels));
+            c.endOfStream = first + n == frames;
+            c.profile = "default";
+            c.source = new SourceInfo();
+            chunks.add(c);
+            first += n;
+        }
+        return chunks;
+    }
+
+    @Test
+    void anyChunkingYieldsTheWindowsOfTheWholeSignal() throws Exception {
+        int rate = 44100;
+        int channels = 2;
+        float[] audio = signal(rate * 5 + 1234, channels, 1);
+        float[] whole = Resampler.resampleWhole(StreamWindower.mixToMono(audio, channels), rate, MODEL_RATE);
+        List<WindowPlan.Span> expected = WindowPlan.spans(whole.length, 2 * MODEL_RATE, MODEL_RATE);
+
+        for (long seed = 0; seed < 3; seed++) {
+            var harness = harness();
+            for (ChunkEvent c : chunks("s", audio, rate, channels, new Random(seed))) {
+                harness.processElement(c, 0);
+            }
+            List<AudioWindow> windows = harness.extractOutputValues();
+
+            assertThat(windows).hasSize(expected.size());
+            for (int i = 0; i < windows.size(); i++) {
+                WindowPlan.Span span = expected.get(i);
+                AudioWindow w = windows.get(i);
+                assertThat(w.windowIndex).isEqualTo(i);
+                assertThat(w.endOfStream).isEqualTo(span.last());
+                assertThat(w.startMicros).isEqualTo(1_000_000L + span.start() * 1_000_000L / MODEL_RATE);
+                assertThat(w.samples).as("window %d, seed %d", i, seed)
+                        .containsExactly(Arrays.copyOfRange(whole, (int) span.start(), (int) span.end()));
+            }
+            assertNothingLeftAfterRetention(harness);
+            harness.close();
+        }
+    }
+
+    @Test
+    void duplicateChunksAreDroppedAndStreamsStayApart() throws Exception {
+        var harness = harness();
+        List<ChunkEvent> a = chunks("a", signal(16000 * 3, 1, 2), 16000, 1, new Random(7));
+        List<ChunkEvent> b = chunks("b", signal(16000 * 3, 1, 3), 16000, 1, new Random(8));
+        for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+            if (i < a.size()) {
+                harness.processElement(a.get(i), 0);
+                harness.processElement(a.get(i), 0); // redelivered
+            }
+            if (i < b.size()) {
+                harness.processElement(b.get(i), 0);
+            }
+        }
+        List<AudioWindow> windows = harness.extractOutputValues();
+        // 3 s at 2 s / 1 s: [0,2) then the final [1,3).
+        assertThat(windows.stream().filter(w -> w.streamId.equals("a"))).hasSize(2);
+        assertThat(windows.stream().filter(w -> w.streamId.equals("b"))).hasSize(2);
+        assertThat(windows.stream().filter(w -> w.endOfStream)).hasSize(2);
+        assertNothingLeftAfterRetention(harness);
+        harness.close();
+    }
+
+    @Test
+    void chunksAfterTheEndRestartTheStreamOnlyWithNewSequenceNumbers() throws Exception {
+        var harness = harness();
+        List<ChunkEvent> first = chunks("x", signal(16000 * 2, 1, 5), 16000, 1, new Random(1));
+        first.forEach(c -> process(harness, c));
+        int afterFirst = harness.extractOutputValues().size();
+        process(harness, first.get(first.size() - 1)); // late redelivery of the last chunk: ignored
+        assertThat(harness.extractOutputValues()).hasSize(afterFirst);
+
+        List<ChunkEvent> second = chunks("x", signal(16000 * 2, 1, 6), 16000, 1, new Random(2));
+        second.forEach(c -> c.sequenceNumber += first.size()); // the source continues numbering
+        second.forEach(c -> process(harness, c));
+        assertThat(harness.extractOutputValues()).hasSize(2 * afterFirst);
+        assertNothingLeftAfterRetention(harness);
+        harness.close();
+    }
+
+    private static void process(KeyedOneInputStreamOperatorTestHarness<String, ChunkEvent, AudioWindow> harness, ChunkEvent c) {
+        try {
+            harness.processElement(c, 0);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** After end of stream only the ended marker and its timer stay; once the timer fires nothing is left. */
+    private static void assertNothingLeftAfterRetention(
+            KeyedOneInputStreamOperatorTestHarness<String, ChunkEvent, AudioWindow> harness) throws Exception {
+        harness.setProcessingTime(harness.getProcessingTime() + StreamWindower.ENDED_STREAM_RETENTION_MS);
+        assertThat(harness.numKeyedStateEntries()).as("state left after end of stream").isZero();
+        assertThat(harness.numEventTimeTimers() + harness.numProcessingTimeTimers()).as("timers left").isZero();
+    }
+
+    @Test
+    void streamShorterThanAWindowYieldsOneShortFinalWindow() throws Exception {
+        var harness = harness();
+        for (ChunkEvent c : chunks("short", signal(8000, 1, 4), 16000, 1, new Random(9))) {
+            harness.processElement(c, 0);
+        }
+        List<AudioWindow> windows = harness.extractOutputValues();
+        assertThat(windows).singleElement().satisfies(w -> {
+            assertThat(w.endOfStream).isTrue();
+            assertThat(w.samples).hasSize(16000);
+            assertThat(w.loudnessDbfs).isBetween(-15f, -5f);
+        });
+        harness.close();
+    }
+
+    @Test
+    void windowPlanCoversTheEndExactlyOnce() {
+        assertThat(WindowPlan.spans(160_000, 64_000, 32_000)).extracting(WindowPlan.Span::start)
+                .containsExactly(0L, 32_000L, 64_000L, 96_000L);
+        assertThat(WindowPlan.spans(150_000, 64_000, 32_000)).last()
+                .isEqualTo(new WindowPlan.Span(86_000, 150_000, true));
+        assertThat(WindowPlan.spans(0, 64_000, 32_000)).containsExactly(new WindowPlan.Span(0, 0, true));
+    }
+}
