@@ -1,0 +1,204 @@
+package io.hearken.inference.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.hearken.featurizer.DecodedAudio;
+import io.hearken.featurizer.Pcm16;
+import io.hearken.featurizer.Resampler;
+import io.hearken.featurizer.WavDecoder;
+import io.hearken.inference.engine.AudioTagger;
+import io.hearken.inference.engine.Prediction;
+import io.hearken.inference.engine.WindowAnalyzer;
+import io.hearken.schemas.AudioChunk;
+import io.hearken.schemas.AudioEncoding;
+import io.hearken.schemas.SourceMetadata;
+import io.hearken.schemas.serde.ConfluentAvroSerde;
+import io.hearken.schemas.serde.RegistryClients;
+import io.hearken.schemas.topics.TopicNames;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole job on a MiniCluster at parallelism 2, on real recordings: every window equals what the offline path
+ * (whole-file resample → same windows → same front end and model) computes, and poison records become dead letters.
+ */
+class HearkenStreamingJobTest {
+    private static final String REGISTRY_URL = "mock://HearkenStreamingJobTest";
+    private static final Path SHARED = Path.of(System.getProperty("hearken.shared.dir", "../../shared"));
+    private static final Path MODEL = SHARED.resolve("models/efficientat-mn04");
+    /** Two groups of interleaved streams, one per source split, as Kafka partitions would carry them. */
+    private static final List<List<String>> GROUPS = List.of(
+            List.of("esc50/cat_3-95694-A-5.wav", "esc50/alarm_clock_3-120526-B-37.wav", "dcase2020t2/valve/anomaly_id_00_00000000.wav"),
+            List.of("esc50/coughing_1-58792-A-24.wav", "us8k/102853-8-0-0.wav", "us8k/100032-3-0-0.wav"));
+
+    @AfterAll
+    static void dropRegistry() {
+        RegistryClients.dropMockScope(REGISTRY_URL);
+    }
+
+    /** Turns record index i into what the Kafka source would: the same deserializer on the same bytes. */
+    static final class RecordGenerator implements GeneratorFunction<Long, ChunkEnvelope> {
+        private static final long serialVersionUID = 1L;
+        private final byte[][] keys;
+        private final byte[][] values;
+        private final Set<String> profiles;
+        private transient ChunkDeserializer deserializer;
+
+        RecordGenerator(byte[][] keys, byte[][] values, Set<String> profiles) {
+            this.keys = keys;
+            this.values = values;
+            this.profiles = Set.copyOf(profiles);
+        }
+
+        @Override
+        public void open(SourceReaderContext readerContext) {
+            deserializer = new ChunkDeserializer(REGISTRY_URL, profiles);
+            deserializer.open(null);
+        }
+
+        @Override
+        public ChunkEnvelope map(Long index) {
+            List<ChunkEnvelope> out = new ArrayList<>(1);
+            int i = index.intValue();
+            deserializer.deserialize(new ConsumerRecord<>(TopicNames.AUDIO_CHUNKS, 0, i, keys[i], values[i]),
+                    new org.apache.flink.util.Collector<>() {
+                        @Override
+                        public void collect(ChunkEnvelope record) {
+                            out.add(record);
+                        }
+
+                        @Override
+                        public void close() {
+                        }
+                    });
+            return out.get(0);
+        }
+    }
+
+    private static List<AudioChunk> chunksOf(String clip) {
+        DecodedAudio audio = WavDecoder.decode(SHARED.resolve("audio").resolve(clip));
+        String stream = Path.of(clip).getFileName().toString().replace(".wav", "");
+        int frames = audio.sampleRate() / 3; // odd-sized chunks on purpose
+        List<AudioChunk> chunks = new ArrayList<>();
+        for (int first = 0, seq = 0; first < audio.frames(); first += frames, seq++) {
+            int n = Math.min(frames, audio.frames() - first);
+            float[] slice = Arrays.copyOfRange(audio.interleaved(), first * audio.channels(), (first + n) * audio.channels());
+            chunks.add(AudioChunk.newBuilder().setStreamId(stream).setSequenceNumber(seq).setCaptureTimeMicros(0)
+                    .setSampleRate(audio.sampleRate()).setChannels(audio.channels()).setEncoding(AudioEncoding.PCM_S16LE)
+                    .setSamples(ByteBuffer.wrap(Pcm16.toPcm16le(slice))).setEndOfStream(first + n >= audio.frames())
+                    .setSource(SourceMetadata.newBuilder().setDevice(clip).build()).build());
+        }
+        return chunks;
+    }
+
+    /** Round-robin over the group's streams, so chunks of different streams interleave. */
+    private static List<AudioChunk> interleave(List<String> clips) {
+        List<List<AudioChunk>> streams = clips.stream().map(HearkenStreamingJobTest::chunksOf).toList();
+        List<AudioChunk> out = new ArrayList<>();
+        for (int i = 0; streams.stream().anyMatch(s -> !s.isEmpty()); i++) {
+            for (List<AudioChunk> s : streams) {
+                if (!s.isEmpty()) {
+                    out.add(s.remove(0));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void windowsOfInterleavedStreamsEqualTheOfflineComputation() throws Exception {
+        ConfluentAvroSerde<AudioChunk> serde = ConfluentAvroSerde.forValues(RegistryClients.create(REGISTRY_URL), AudioChunk.class);
+        List<List<byte[][]>> halves = new ArrayList<>();
+        int poison = 0;
+        for (List<String> group : GROUPS) {
+            List<byte[][]> records = new ArrayList<>();
+            for (AudioChunk c : interleave(group)) {
+                records.add(new byte[][] {c.getStreamId().getBytes(StandardCharsets.UTF_8), serde.serialize(TopicNames.AUDIO_CHUNKS, c)});
+            }
+            halves.add(records);
+        }
+        // Equal halves keep each group in one source split; the padding is poison that must be dead-lettered.
+        int half = Math.max(halves.get(0).size(), halves.get(1).size()) + 1;
+        for (List<byte[][]> records : halves) {
+            while (records.size() < half) {
+                records.add(records.size() % 2 == 0
+                        ? new byte[][] {"junk".getBytes(), "not avro".getBytes()}
+                        : new byte[][] {null, new byte[] {0, 0, 0, 0x7f, 0x7f, 1}}); // unknown schema id
+                poison++;
+            }
+        }
+        List<byte[][]> all = new ArrayList<>(halves.get(0));
+        all.addAll(halves.get(1));
+        JobSettings settings = JobSettings.defaults(MODEL.toString()).withParallelism(2);
+        var source = new DataGeneratorSource<>(new RecordGenerator(all.stream().map(r -> r[0]).toArray(byte[][]::new),
+                all.stream().map(r -> r[1]).toArray(byte[][]::new), settings.profiles().keySet()), all.size(),
+                TypeInformation.of(ChunkEnvelope.class));
+        CollectingSink<WindowScores> windows = new CollectingSink<>("windows");
+        CollectingSink<DeadLetterEvent> deadLetters = new CollectingSink<>("dead-letters");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2,
+                HearkenStreamingJob.flinkConfiguration(settings));
+        new HearkenStreamingJob(source, windows, deadLetters, settings).build(env);
+
+        env.execute("hearken-job-test");
+
+        assertThat(deadLetters.received()).hasSize(poison).allSatisfy(d -> assertThat(d.stage).isEqualTo("job.deserialize"));
+        Map<String, List<WindowScores>> byStream = windows.received().stream()
+                .sorted(Comparator.comparingLong(w -> w.windowIndex))
+                .collect(Collectors.groupingBy(w -> w.streamId));
+        assertThat(byStream).hasSize(6);
+        try (AudioTagger tagger = AudioTagger.load(MODEL, 1)) {
+            WindowAnalyzer analyzer = new WindowAnalyzer(tagger);
+            for (List<String> group : GROUPS) {
+                for (String clip : group) {
+                    assertMatchesOffline(clip, byStream.get(Path.of(clip).getFileName().toString().replace(".wav", "")), analyzer, settings);
+                }
+            }
+        }
+    }
+
+    private static void assertMatchesOffline(String clip, List<WindowScores> windows, WindowAnalyzer analyzer, JobSettings settings) {
+        // Offline: the PCM16 the job received, mixed and resampled as a whole.
+        DecodedAudio audio = WavDecoder.decode(SHARED.resolve("audio").resolve(clip));
+        float[] pcm = Pcm16.fromPcm16le(Pcm16.toPcm16le(audio.interleaved()));
+        float[] mono = StreamWindower.mixToMono(pcm, audio.channels());
+        float[] at32k = Resampler.resampleWhole(mono, audio.sampleRate(), 32000);
+        List<WindowPlan.Span> spans = WindowPlan.spans(at32k.length, 64000, 32000);
+        assertThat(windows).as(clip).hasSize(spans.size());
+        for (int i = 0; i < spans.size(); i++) {
+            WindowScores w = windows.get(i);
+            assertThat(w.windowIndex).isEqualTo(i);
+            assertThat(w.endOfStream).isEqualTo(i == spans.size() - 1);
+            Prediction expected = analyzer.analyze(Arrays.copyOfRange(at32k, (int) spans.get(i).start(), (int) spans.get(i).end()));
+            float[] p = expected.probabilities();
+            int[] classes = WindowAnalyzer.reportedClasses(p, settings.scoreFloor(), settings.minTopClasses());
+            assertThat(w.classIndices).as("%s window %d classes", clip, i).containsExactly(classes);
+            for (int c = 0; c < classes.length; c++) {
+                assertThat(w.classScores[c]).isCloseTo(p[classes[c]], within(1e-5f));
+            }
+            assertThat(w.featureNames).containsExactly("embedding", "mid");
+            for (int f = 0; f < w.featureNames.length; f++) {
+                float[] e = expected.feature(w.featureNames[f]);
+                for (int k = 0; k < e.length; k++) {
+                    assertThat(w.featureValues[f][k]).isCloseTo(e[k], within(1e-5f));
+                }
+            }
+        }
+    }
+}
