@@ -1,7 +1,11 @@
 package io.hearken.inference.job;
 
+import io.hearken.schemas.DeadLetter;
+import io.hearken.schemas.WindowResult;
 import io.hearken.schemas.topics.TopicNames;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -29,21 +33,24 @@ public final class KafkaConnectors {
     }
 
     public static KafkaSink<WindowScores> windowSink(String bootstrapServers, String registryUrl, JobSettings settings) {
-        return KafkaSink.<WindowScores>builder()
-                .setBootstrapServers(bootstrapServers)
-                .setRecordSerializer(new WindowResultSerializer(TopicNames.AUDIO_WINDOWS, registryUrl))
-                .setDeliveryGuarantee(settings.exactlyOnce() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
-                .setTransactionalIdPrefix("hearken-windows")
-                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
-                .build();
+        return transactionalSink(bootstrapServers, "hearken-windows", settings, new ConfluentRecordSerializer<>(
+                TopicNames.AUDIO_WINDOWS, registryUrl, WindowResult.class, WindowScores::toAvro,
+                w -> w.streamId.getBytes(StandardCharsets.UTF_8), w -> w.endMicros / 1000));
     }
 
     public static KafkaSink<DeadLetterEvent> deadLetterSink(String bootstrapServers, String registryUrl, JobSettings settings) {
-        return KafkaSink.<DeadLetterEvent>builder()
+        return transactionalSink(bootstrapServers, "hearken-dlq", settings, new ConfluentRecordSerializer<>(
+                TopicNames.DEAD_LETTERS, registryUrl, DeadLetter.class, DeadLetterEvent::toAvro,
+                d -> d.originalKey, d -> d.failedAtMicros / 1000));
+    }
+
+    private static <T> KafkaSink<T> transactionalSink(String bootstrapServers, String transactionalIdPrefix,
+                                                      JobSettings settings, KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
-                .setRecordSerializer(new DeadLetterSerializer(TopicNames.DEAD_LETTERS, registryUrl))
+                .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(settings.exactlyOnce() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
-                .setTransactionalIdPrefix("hearken-dlq")
+                .setTransactionalIdPrefix(transactionalIdPrefix)
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
                 .build();
     }

@@ -1,5 +1,12 @@
 package io.hearken.inference.job;
 
+import io.hearken.schemas.ClassScore;
+import io.hearken.schemas.WindowResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /** The model's output for one window (Flink POJO); the sink turns it into a WindowResult Avro record. */
 public class WindowScores {
     public String streamId;
@@ -22,5 +29,29 @@ public class WindowScores {
     public SourceInfo source;
 
     public WindowScores() {
+    }
+
+    public WindowResult toAvro() {
+        WindowScores w = this;
+        List<ClassScore> classes = new ArrayList<>(w.classIndices.length);
+        for (int i = 0; i < w.classIndices.length; i++) {
+            classes.add(new ClassScore(w.classIndices[i], w.classLabels[i], w.classScores[i]));
+        }
+        Map<String, List<Float>> features = new LinkedHashMap<>();
+        for (int i = 0; i < w.featureNames.length; i++) {
+            float[] values = w.featureValues[i];
+            List<Float> list = new ArrayList<>(values.length);
+            for (float v : values) {
+                list.add(v);
+            }
+            features.put(w.featureNames[i], list);
+        }
+        return WindowResult.newBuilder()
+                .setStreamId(w.streamId).setWindowId(w.windowId).setWindowIndex(w.windowIndex)
+                .setWindowStartMicros(w.startMicros).setWindowEndMicros(w.endMicros).setProfile(w.profile)
+                .setModelId(w.modelId).setModelVersion(w.modelVersion).setScoreFloor(w.scoreFloor)
+                .setClassScores(classes).setFeatures(features).setLoudnessDbfs(w.loudnessDbfs)
+                .setEndOfStream(w.endOfStream).setSource(w.source.toAvro())
+                .build();
     }
 }

@@ -1,0 +1,51 @@
+package io.hearken.inference.job;
+
+import io.hearken.schemas.serde.ConfluentAvroSerde;
+import io.hearken.schemas.serde.RegistryClients;
+import java.io.Serializable;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Writes a job type to a topic as its Avro record in the Confluent wire format. The registry client is created on
+ * the task manager ({@link #open}), so only the URL travels with the job graph.
+ */
+public final class ConfluentRecordSerializer<T, A extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
+    private static final long serialVersionUID = 1L;
+
+    /** A serializable function, so the mapping can travel inside the job graph. */
+    public interface Mapping<I, O> extends Function<I, O>, Serializable {
+    }
+
+    private final String topic;
+    private final String registryUrl;
+    private final Class<A> avroType;
+    private final Mapping<T, A> toAvro;
+    private final Mapping<T, byte[]> key;
+    private final Mapping<T, Long> timestampMillis;
+    private transient ConfluentAvroSerde<A> serde;
+
+    public ConfluentRecordSerializer(String topic, String registryUrl, Class<A> avroType, Mapping<T, A> toAvro,
+                                     Mapping<T, byte[]> key, Mapping<T, Long> timestampMillis) {
+        this.topic = topic;
+        this.registryUrl = registryUrl;
+        this.avroType = avroType;
+        this.toAvro = toAvro;
+        this.key = key;
+        this.timestampMillis = timestampMillis;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        serde = ConfluentAvroSerde.forValues(RegistryClients.create(registryUrl), avroType);
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
+        return new ProducerRecord<>(topic, null, timestampMillis.apply(element), key.apply(element),
+                serde.serialize(topic, toAvro.apply(element)));
+    }
+}
