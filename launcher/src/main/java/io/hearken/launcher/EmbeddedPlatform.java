@@ -39,6 +39,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private final JobClient job;
     private final SinksApp sinks;
     private final Path workDir;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private EmbeddedPlatform(EmbeddedKafkaBroker broker, InProcessSchemaRegistry registry, SchemaRegistryClient registryClient,
                              HearkenTopics topics, JobClient job, SinksApp sinks, Path workDir) {
@@ -107,9 +108,12 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return job;
     }
 
+    /** Idempotent: called on normal exit and possibly again by the shutdown hook. */
     @Override
     public void close() {
-        closeQuietly(sinks, job, registry, broker, workDir);
+        if (closed.compareAndSet(false, true)) {
+            closeQuietly(sinks, job, registry, broker, workDir);
+        }
     }
 
     private static void closeQuietly(SinksApp sinks, JobClient job, InProcessSchemaRegistry registry,

@@ -83,6 +83,9 @@ public final class HearkenCli implements Callable<Integer> {
             PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
             JobSettings settings = JobSettings.defaults(modelDir(model).toString()).withParallelism(parallelism);
             try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, TagRules.defaults())) {
+                // Ctrl-C: stop the job, sinks and broker cleanly and remove their temporary files.
+                Thread cleanup = new Thread(platform::close, "hearken-shutdown");
+                Runtime.getRuntime().addShutdownHook(cleanup);
                 FileIngester.Report report = new DemoRun(platform, out, System.err).run(inputs, json, exitWhenDone, timeout);
                 if (report.published().isEmpty() && report.failures().isEmpty()) {
                     System.err.println("error: no WAV files found in " + inputs);
