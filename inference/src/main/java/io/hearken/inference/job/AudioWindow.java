@@ -9,6 +9,8 @@ public class AudioWindow {
     public float[] samples;
     public float loudnessDbfs;
     public boolean endOfStream;
+    /** The window overlaps audio the job replaced with silence because chunks were missing. */
+    public boolean gapFilled;
     public String profile;
     public SourceInfo source;
 

@@ -45,7 +45,11 @@ public final class ChunkDeserializer implements KafkaRecordDeserializationSchema
             if (chunk == null) {
                 throw HearkenException.badInput("empty (tombstone) record");
             }
-            out.collect(ChunkEnvelope.good(toEvent(chunk, record.key())));
+            ChunkEvent event = toEvent(chunk, record.key());
+            event.kafkaTopic = record.topic();
+            event.kafkaPartition = record.partition();
+            event.kafkaOffset = record.offset();
+            out.collect(ChunkEnvelope.good(event));
         } catch (SerializationException | HearkenException e) {
             out.collect(ChunkEnvelope.bad(DeadLetterEvent.of(record.topic(), record.partition(), record.offset(),
                     record.key(), record.value(), STAGE, e)));

@@ -8,11 +8,12 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The streaming job: chunks → per-stream windows of 32 kHz mono audio → log-mel → model → window records; records
+ * The streaming job: chunks → per-stream reassembly (order, duplicates, gaps, late chunks) → per-stream windows of 32 kHz mono audio → log-mel → model → window records; records
  * that cannot be read go to the dead-letter sink. Source and sinks come from outside, so tests can run the same
  * graph on bounded inputs and production on Kafka.
  */
@@ -41,12 +42,23 @@ public final class HearkenStreamingJob {
 
     public void build(StreamExecutionEnvironment env) {
         int modelRate = FrontendConfig.efficientAt().sampleRate();
+        ReassemblySettings reassembly = settings.reassembly();
+        // Event time is the capture time; idle partitions must not hold back the streams of the others.
+        WatermarkStrategy<ChunkEnvelope> watermarks = WatermarkStrategy
+                .<ChunkEnvelope>forBoundedOutOfOrderness(reassembly.reorderBound())
+                .withTimestampAssigner((e, kafkaTimestamp) -> e.chunk != null ? e.chunk.captureTimeMicros / 1000 : kafkaTimestamp)
+                .withIdleness(reassembly.idleTimeout());
         SingleOutputStreamOperator<ChunkEvent> chunks = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "audio-chunks").uid("audio-chunks")
+                .fromSource(source, watermarks, "audio-chunks").uid("audio-chunks")
                 .process(new DeadLetterRouter()).name("route-dead-letters").uid("route-dead-letters");
+        SingleOutputStreamOperator<ChunkEvent> ordered = chunks
+                .keyBy(c -> c.streamId, Types.STRING)
+                .process(new StreamReassembler(reassembly)).name("stream-reassembler").uid("stream-reassembler");
         chunks.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
+                .union(ordered.getSideOutput(StreamReassembler.LATE_CHUNKS))
                 .sinkTo(deadLetterSink).name("dead-letters").uid("dead-letters");
-        chunks.keyBy(c -> c.streamId, Types.STRING)
+        // Still partitioned by stream id: the windower reuses the reassembler's partitioning, no second shuffle.
+        DataStreamUtils.reinterpretAsKeyedStream(ordered, c -> c.streamId, Types.STRING)
                 .process(new StreamWindower(settings, modelRate)).name("stream-windower").uid("stream-windower")
                 .map(new WindowInference(settings)).name("window-inference").uid("window-inference")
                 .sinkTo(windowSink).name("audio-windows").uid("audio-windows");

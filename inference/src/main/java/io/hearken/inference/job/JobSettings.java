@@ -21,10 +21,12 @@ import java.util.TreeMap;
  * @param checkpointInterval  Flink checkpoint interval; exactly-once output becomes visible at each checkpoint
  * @param exactlyOnce         transactional window output (true) or at-least-once (false)
  * @param parallelism         job parallelism
+ * @param reassembly          how chunks are put back in order, gaps filled and late chunks recognised
  */
 public record JobSettings(String modelDir, int intraOpThreads, Map<String, StreamProfile> profiles, float scoreFloor,
                           int minTopClasses, List<String> featureOutputs, Duration checkpointInterval,
-                          boolean exactlyOnce, int parallelism) implements Serializable {
+                          boolean exactlyOnce, int parallelism,
+                          ReassemblySettings reassembly) implements Serializable {
     public static final float DEFAULT_SCORE_FLOOR = 0.05f;
     public static final int DEFAULT_MIN_TOP_CLASSES = 5;
     public static final List<String> DEFAULT_FEATURE_OUTPUTS = List.of("embedding", "mid");
@@ -56,6 +58,9 @@ public record JobSettings(String modelDir, int intraOpThreads, Map<String, Strea
         if (checkpointInterval == null || checkpointInterval.toMillis() < 100) {
             throw HearkenException.config("job.checkpoint.interval.ms must be >= 100, got " + checkpointInterval);
         }
+        if (reassembly == null) {
+            throw HearkenException.config("reassembly settings are missing");
+        }
         if (parallelism < 1) {
             throw HearkenException.config("job.parallelism must be >= 1, got " + parallelism);
         }
@@ -64,12 +69,12 @@ public record JobSettings(String modelDir, int intraOpThreads, Map<String, Strea
     public static JobSettings defaults(String modelDir) {
         return new JobSettings(modelDir, 1, Map.of(StreamProfile.DEFAULT.name(), StreamProfile.DEFAULT,
                 StreamProfile.MACHINE.name(), StreamProfile.MACHINE), DEFAULT_SCORE_FLOOR, DEFAULT_MIN_TOP_CLASSES,
-                DEFAULT_FEATURE_OUTPUTS, DEFAULT_CHECKPOINT_INTERVAL, true, 1);
+                DEFAULT_FEATURE_OUTPUTS, DEFAULT_CHECKPOINT_INTERVAL, true, 1, ReassemblySettings.DEFAULT);
     }
 
     public JobSettings withParallelism(int p) {
         return new JobSettings(modelDir, intraOpThreads, profiles, scoreFloor, minTopClasses, featureOutputs,
-                checkpointInterval, exactlyOnce, p);
+                checkpointInterval, exactlyOnce, p, reassembly);
     }
 
     public StreamProfile profile(String name) {

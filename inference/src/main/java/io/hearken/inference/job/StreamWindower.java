@@ -9,39 +9,30 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Reassembles one stream (keyed by stream id) into sliding analysis windows of 32 kHz mono audio, as the stream's
- * profile says. Chunks are mixed to mono and resampled incrementally, so window boundaries are exact in the
- * 32 kHz domain whatever the chunk sizes.
+ * Slides analysis windows over one stream (keyed by stream id) of 32 kHz mono audio, as the stream's profile says.
+ * Input comes in order from {@link StreamReassembler}. Chunks are mixed to mono and resampled incrementally, so
+ * window boundaries are exact in the 32 kHz domain whatever the chunk sizes.
  *
  * <p>A window is emitted once audio beyond its end has arrived, so that the last window of a finite stream can
  * always carry the end-of-stream mark. At end of stream exactly one final window is emitted: the next regular
  * window if it ends exactly at the end, otherwise the last window-length of audio (or all of it, for streams
  * shorter than a window). State is then cleared.
  *
- * <p>This first version drops duplicate and out-of-order chunks (sequence number already seen) and logs gaps.
- * After the end of a stream only a small marker stays, so that redelivered chunks of the finished stream are
- * dropped instead of starting it again; a processing-time timer clears it after {@link #ENDED_STREAM_RETENTION_MS}.
- * A chunk after the end with a new sequence number starts a new stream.
+ * <p>A gap-fill chunk appends silence and marks the windows that overlap it. A restart (long gap, format change)
+ * finishes the current segment's windows and begins afresh at the restarting chunk's capture time.
  */
 public final class StreamWindower extends KeyedProcessFunction<String, ChunkEvent, AudioWindow> {
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(StreamWindower.class);
     /** Level reported for digital silence: below any real microphone's noise floor. */
     static final float SILENCE_DBFS = -120f;
-    /** How long a finished stream's sequence position is remembered: longer than any redelivery after a restart. */
-    static final long ENDED_STREAM_RETENTION_MS = 10 * 60 * 1000;
 
     private final JobSettings settings;
     private final int targetRate;
     private transient ValueState<WindowerState> state;
     private transient Counter chunksIn;
     private transient Counter windowsOut;
-    private transient Counter duplicates;
-    private transient Counter gaps;
 
     public StreamWindower(JobSettings settings, int targetRate) {
         this.settings = settings;
@@ -54,66 +45,63 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
         var metrics = getRuntimeContext().getMetricGroup();
         chunksIn = metrics.counter("chunksIn");
         windowsOut = metrics.counter("windowsOut");
-        duplicates = metrics.counter("duplicateChunks");
-        gaps = metrics.counter("gaps");
     }
 
     @Override
     public void processElement(ChunkEvent chunk, Context ctx, Collector<AudioWindow> out) throws Exception {
         chunksIn.inc();
         WindowerState s = state.value();
-        if (s != null && s.ended && chunk.sequenceNumber >= s.nextSequence) {
-            ctx.timerService().deleteProcessingTimeTimer(s.expiresAt); // the id is reused: a new stream begins
-            s = null;
+        if (s != null && chunk.restart) {
+            finishSegment(chunk.streamId, s, out, false);
+            s = restartAfter(s, chunk);
         }
         if (s == null) {
             s = start(chunk);
-        } else if (chunk.sequenceNumber < s.nextSequence) {
-            duplicates.inc();
-            LOG.debug("stream {}: dropping chunk {} (expected {} or later)", chunk.streamId, chunk.sequenceNumber, s.nextSequence);
-            return;
-        } else if (chunk.sequenceNumber > s.nextSequence) {
-            gaps.inc();
-            LOG.warn("stream {}: chunks {}..{} missing", chunk.streamId, s.nextSequence, chunk.sequenceNumber - 1);
         }
-        s.nextSequence = chunk.sequenceNumber + 1;
         Resampler resampler = Resampler.restore(s.resampler);
-        if (chunk.sampleRate != s.sampleRate || chunk.channels != s.channels) {
-            // Format changed mid-stream: finish the old resampler's tail, continue the stream at the new rate.
-            append(s, resampler.flush());
-            resampler = new Resampler(chunk.sampleRate, targetRate);
-            s.sampleRate = chunk.sampleRate;
-            s.channels = chunk.channels;
-        }
-        float[] mono = mixToMono(Pcm16.fromPcm16le(chunk.pcm16, chunk.streamId), chunk.channels);
-        append(s, resampler.process(mono, 0, mono.length));
         StreamProfile profile = settings.profile(s.profile);
         int window = profile.windowSamples(targetRate);
         int hop = profile.hopSamples(targetRate);
-        emitCompleteWindows(chunk.streamId, s, window, hop, out);
-        if (chunk.endOfStream) {
-            append(s, resampler.flush());
-            emitCompleteWindows(chunk.streamId, s, window, hop, out);
-            emitFinalWindow(chunk.streamId, s, window, hop, out);
-            WindowerState ended = new WindowerState();
-            ended.ended = true;
-            ended.nextSequence = s.nextSequence;
-            ended.expiresAt = ctx.timerService().currentProcessingTime() + ENDED_STREAM_RETENTION_MS;
-            ctx.timerService().registerProcessingTimeTimer(ended.expiresAt);
-            state.update(ended);
-            return;
+        if (chunk.gapFillFrames > 0) {
+            // Marked on the input timeline: the resampler's output lags its input by the filter's delay.
+            long from = resampler.consumed() * targetRate / chunk.sampleRate;
+            append(s, resampler.process(new float[(int) chunk.gapFillFrames], 0, (int) chunk.gapFillFrames));
+            markGap(s, from, from + chunk.gapFillFrames * targetRate / chunk.sampleRate);
+        } else {
+            float[] mono = mixToMono(Pcm16.fromPcm16le(chunk.pcm16, chunk.streamId), chunk.channels);
+            append(s, resampler.process(mono, 0, mono.length));
         }
         s.resampler = resampler.snapshot();
+        emitCompleteWindows(chunk.streamId, s, window, hop, out);
+        if (chunk.endOfStream) {
+            finishSegment(chunk.streamId, s, out, true);
+            state.clear();
+            return;
+        }
         trim(s, window, hop);
         state.update(s);
     }
 
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AudioWindow> out) throws Exception {
-        WindowerState s = state.value();
-        if (s != null && s.ended && s.expiresAt == timestamp) {
-            state.clear();
+    /** Flushes the resampler and emits the segment's remaining windows, ending with its final window. */
+    private void finishSegment(String streamId, WindowerState s, Collector<AudioWindow> out, boolean endOfStream) {
+        Resampler resampler = Resampler.restore(s.resampler);
+        append(s, resampler.flush());
+        StreamProfile profile = settings.profile(s.profile);
+        int window = profile.windowSamples(targetRate);
+        int hop = profile.hopSamples(targetRate);
+        emitCompleteWindows(streamId, s, window, hop, out);
+        if (s.produced() > 0) {
+            emitFinalWindow(streamId, s, window, hop, out, endOfStream);
+        } else if (endOfStream) {
+            emit(streamId, s, 0, 0, true, out); // an empty stream still ends with an end-of-stream window
         }
+    }
+
+    private WindowerState restartAfter(WindowerState previous, ChunkEvent chunk) {
+        WindowerState s = start(chunk);
+        s.nextWindowIndex = previous.nextWindowIndex; // window indices stay unique per stream
+        s.segmentFirstWindow = previous.nextWindowIndex;
+        return s;
     }
 
     private WindowerState start(ChunkEvent chunk) {
@@ -121,7 +109,6 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
         s.sampleRate = chunk.sampleRate;
         s.channels = chunk.channels;
         s.profile = chunk.profile;
-        s.nextSequence = chunk.sequenceNumber;
         s.streamStartMicros = chunk.captureTimeMicros;
         s.resampler = new Resampler(chunk.sampleRate, targetRate).snapshot();
         s.buffer = new float[0];
@@ -132,17 +119,18 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
     }
 
     private void emitCompleteWindows(String streamId, WindowerState s, int window, int hop, Collector<AudioWindow> out) {
-        while (s.nextWindowIndex * hop + window < s.produced()) {
-            long start = s.nextWindowIndex * hop;
+        while (s.nextWindowStart(hop) + window < s.produced()) {
+            long start = s.nextWindowStart(hop);
             emit(streamId, s, start, start + window, false, out);
         }
     }
 
-    private void emitFinalWindow(String streamId, WindowerState s, int window, int hop, Collector<AudioWindow> out) {
+    private void emitFinalWindow(String streamId, WindowerState s, int window, int hop, Collector<AudioWindow> out,
+                                 boolean endOfStream) {
         long produced = s.produced();
-        long nextStart = s.nextWindowIndex * hop;
+        long nextStart = s.nextWindowStart(hop);
         long start = nextStart + window == produced ? nextStart : Math.max(0, produced - window);
-        emit(streamId, s, start, produced, true, out);
+        emit(streamId, s, start, produced, endOfStream, out);
     }
 
     private void emit(String streamId, WindowerState s, long start, long end, boolean endOfStream, Collector<AudioWindow> out) {
@@ -154,6 +142,7 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
         w.samples = Arrays.copyOfRange(s.buffer, (int) (start - s.bufferStart), (int) (end - s.bufferStart));
         w.loudnessDbfs = loudnessDbfs(w.samples);
         w.endOfStream = endOfStream;
+        w.gapFilled = overlapsGap(s, start, end);
         w.profile = s.profile;
         w.source = s.source;
         windowsOut.inc();
@@ -162,11 +151,41 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
 
     /** Keeps what the next window and a possible final tail window still need. */
     private static void trim(WindowerState s, int window, int hop) {
-        long keepFrom = Math.min(s.nextWindowIndex * hop, Math.max(0, s.produced() - window));
+        long keepFrom = Math.min(s.nextWindowStart(hop), Math.max(0, s.produced() - window));
         if (keepFrom > s.bufferStart) {
             s.buffer = Arrays.copyOfRange(s.buffer, (int) (keepFrom - s.bufferStart), s.buffer.length);
             s.bufferStart = keepFrom;
+            pruneGaps(s);
         }
+    }
+
+    private static void markGap(WindowerState s, long from, long to) {
+        s.gapFrom = Arrays.copyOf(s.gapFrom, s.gapFrom.length + 1);
+        s.gapTo = Arrays.copyOf(s.gapTo, s.gapTo.length + 1);
+        s.gapFrom[s.gapFrom.length - 1] = from;
+        s.gapTo[s.gapTo.length - 1] = to;
+    }
+
+    private static boolean overlapsGap(WindowerState s, long start, long end) {
+        for (int i = 0; i < s.gapFrom.length; i++) {
+            if (s.gapFrom[i] < end && s.gapTo[i] > start) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pruneGaps(WindowerState s) {
+        int keep = 0;
+        for (int i = 0; i < s.gapFrom.length; i++) {
+            if (s.gapTo[i] > s.bufferStart) {
+                s.gapFrom[keep] = s.gapFrom[i];
+                s.gapTo[keep] = s.gapTo[i];
+                keep++;
+            }
+        }
+        s.gapFrom = Arrays.copyOf(s.gapFrom, keep);
+        s.gapTo = Arrays.copyOf(s.gapTo, keep);
     }
 
     private static void append(WindowerState s, float[] samples) {

@@ -46,6 +46,7 @@ public final class WindowInference extends RichMapFunction<AudioWindow, WindowSc
         out.scoreFloor = settings.scoreFloor();
         out.loudnessDbfs = w.loudnessDbfs;
         out.endOfStream = w.endOfStream;
+        out.gapFilled = w.gapFilled;
         out.source = w.source;
         if (w.samples.length == 0) { // an empty stream still ends with a (scoreless) end-of-stream window
             out.classIndices = new int[0];

@@ -26,6 +26,8 @@ public class WindowScores {
     public float[][] featureValues;
     public float loudnessDbfs;
     public boolean endOfStream;
+    /** The window overlaps audio the job replaced with silence because chunks were missing. */
+    public boolean gapFilled;
     public SourceInfo source;
 
     public WindowScores() {
@@ -51,7 +53,7 @@ public class WindowScores {
                 .setWindowStartMicros(w.startMicros).setWindowEndMicros(w.endMicros).setProfile(w.profile)
                 .setModelId(w.modelId).setModelVersion(w.modelVersion).setScoreFloor(w.scoreFloor)
                 .setClassScores(classes).setFeatures(features).setLoudnessDbfs(w.loudnessDbfs)
-                .setEndOfStream(w.endOfStream).setSource(w.source.toAvro())
+                .setEndOfStream(w.endOfStream).setGapFilled(w.gapFilled).setSource(w.source.toAvro())
                 .build();
     }
 }

@@ -83,49 +83,9 @@ class StreamWindowerTest {
                 assertThat(w.samples).as("window %d, seed %d", i, seed)
                         .containsExactly(Arrays.copyOfRange(whole, (int) span.start(), (int) span.end()));
             }
-            assertNothingLeftAfterRetention(harness);
+            assertNothingLeft(harness);
             harness.close();
         }
-    }
-
-    @Test
-    void duplicateChunksAreDroppedAndStreamsStayApart() throws Exception {
-        var harness = harness();
-        List<ChunkEvent> a = chunks("a", signal(16000 * 3, 1, 2), 16000, 1, new Random(7));
-        List<ChunkEvent> b = chunks("b", signal(16000 * 3, 1, 3), 16000, 1, new Random(8));
-        for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
-            if (i < a.size()) {
-                harness.processElement(a.get(i), 0);
-                harness.processElement(a.get(i), 0); // redelivered
-            }
-            if (i < b.size()) {
-                harness.processElement(b.get(i), 0);
-            }
-        }
-        List<AudioWindow> windows = harness.extractOutputValues();
-        // 3 s at 2 s / 1 s: [0,2) then the final [1,3).
-        assertThat(windows.stream().filter(w -> w.streamId.equals("a"))).hasSize(2);
-        assertThat(windows.stream().filter(w -> w.streamId.equals("b"))).hasSize(2);
-        assertThat(windows.stream().filter(w -> w.endOfStream)).hasSize(2);
-        assertNothingLeftAfterRetention(harness);
-        harness.close();
-    }
-
-    @Test
-    void chunksAfterTheEndRestartTheStreamOnlyWithNewSequenceNumbers() throws Exception {
-        var harness = harness();
-        List<ChunkEvent> first = chunks("x", signal(16000 * 2, 1, 5), 16000, 1, new Random(1));
-        first.forEach(c -> process(harness, c));
-        int afterFirst = harness.extractOutputValues().size();
-        process(harness, first.get(first.size() - 1)); // late redelivery of the last chunk: ignored
-        assertThat(harness.extractOutputValues()).hasSize(afterFirst);
-
-        List<ChunkEvent> second = chunks("x", signal(16000 * 2, 1, 6), 16000, 1, new Random(2));
-        second.forEach(c -> c.sequenceNumber += first.size()); // the source continues numbering
-        second.forEach(c -> process(harness, c));
-        assertThat(harness.extractOutputValues()).hasSize(2 * afterFirst);
-        assertNothingLeftAfterRetention(harness);
-        harness.close();
     }
 
     private static void process(KeyedOneInputStreamOperatorTestHarness<String, ChunkEvent, AudioWindow> harness, ChunkEvent c) {
@@ -136,12 +96,60 @@ class StreamWindowerTest {
         }
     }
 
-    /** After end of stream only the ended marker and its timer stay; once the timer fires nothing is left. */
-    private static void assertNothingLeftAfterRetention(
-            KeyedOneInputStreamOperatorTestHarness<String, ChunkEvent, AudioWindow> harness) throws Exception {
-        harness.setProcessingTime(harness.getProcessingTime() + StreamWindower.ENDED_STREAM_RETENTION_MS);
+    /** After end of stream nothing is left. */
+    private static void assertNothingLeft(
+            KeyedOneInputStreamOperatorTestHarness<String, ChunkEvent, AudioWindow> harness) {
         assertThat(harness.numKeyedStateEntries()).as("state left after end of stream").isZero();
         assertThat(harness.numEventTimeTimers() + harness.numProcessingTimeTimers()).as("timers left").isZero();
+    }
+
+    @Test
+    void gapFillAddsSilenceAndMarksOnlyTheWindowsOverlappingIt() throws Exception {
+        var harness = harness();
+        List<ChunkEvent> chunks = chunks("g", signal(16000 * 6, 1, 11), 16000, 1, new Random(3));
+        ChunkEvent fill = new ChunkEvent();
+        fill.streamId = "g";
+        fill.sampleRate = 16000;
+        fill.channels = 1;
+        fill.pcm16 = new byte[0];
+        fill.gapFillFrames = 8000; // 0.5 s missing, replaced by silence after the first 6 s
+        fill.profile = "default";
+        fill.source = new SourceInfo();
+        ChunkEvent last = chunks.get(chunks.size() - 1);
+        last.endOfStream = false;
+        chunks.forEach(c -> process(harness, c));
+        process(harness, fill);
+        for (ChunkEvent c : chunks("g", signal(16000 * 3, 1, 12), 16000, 1, new Random(4))) {
+            process(harness, c);
+        }
+        List<AudioWindow> windows = harness.extractOutputValues();
+        // 9.5 s: windows start at 0..7 s, then the final [7.5, 9.5); the gap [6, 6.5) s lies in those starting at 5 and 6.
+        assertThat(windows).extracting(w -> w.gapFilled)
+                .containsExactly(false, false, false, false, false, true, true, false, false);
+        assertNothingLeft(harness);
+        harness.close();
+    }
+
+    @Test
+    void restartFinishesTheSegmentAndBeginsAgainAtTheNewCaptureTime() throws Exception {
+        var harness = harness();
+        List<ChunkEvent> first = chunks("r", signal(16000 * 3, 1, 13), 16000, 1, new Random(5));
+        first.get(first.size() - 1).endOfStream = false;
+        first.forEach(c -> process(harness, c));
+        List<ChunkEvent> second = chunks("r", signal(44100 * 2, 2, 14), 44100, 2, new Random(6));
+        second.get(0).restart = true;
+        second.forEach(c -> c.captureTimeMicros = 60_000_000L);
+        second.forEach(c -> process(harness, c));
+
+        List<AudioWindow> windows = harness.extractOutputValues();
+        // Segment 1 (3 s): [0,2) and the final [1,3); segment 2 (2 s): one window [0,2) at the new time.
+        assertThat(windows).extracting(w -> w.windowIndex).containsExactly(0L, 1L, 2L);
+        assertThat(windows).extracting(w -> w.endOfStream).containsExactly(false, false, true);
+        assertThat(windows.get(1).endMicros).isEqualTo(1_000_000L + 3_000_000L);
+        assertThat(windows.get(2).startMicros).isEqualTo(60_000_000L);
+        assertThat(windows.get(2).endMicros).isEqualTo(62_000_000L);
+        assertNothingLeft(harness);
+        harness.close();
     }
 
     @Test
