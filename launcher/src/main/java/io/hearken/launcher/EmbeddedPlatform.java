@@ -52,7 +52,12 @@ public final class EmbeddedPlatform implements AutoCloseable {
         this.workDir = workDir;
     }
 
-    public static EmbeddedPlatform start(JobSettings settings, TagRules tagRules) throws Exception {
+    /**
+     * @param metricsPorts port or range (e.g. 9249-9299) for the Prometheus endpoint of the job's metrics, or
+     *                     empty for none; a range lets several platforms run side by side
+     */
+    public static EmbeddedPlatform start(JobSettings settings, TagRules tagRules, java.util.Optional<String> metricsPorts)
+            throws Exception {
         Path workDir = Files.createTempDirectory("hearken-");
         EmbeddedKafkaBroker broker = null;
         InProcessSchemaRegistry registry = null;
@@ -69,8 +74,13 @@ public final class EmbeddedPlatform implements AutoCloseable {
             topics.registerSchemas(client);
             LOG.info("kafka at {}, schema registry at {}", broker.bootstrapServers(), registry.url());
 
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(settings.parallelism(),
-                    HearkenStreamingJob.flinkConfiguration(settings));
+            org.apache.flink.configuration.Configuration flinkConf = HearkenStreamingJob.flinkConfiguration(settings);
+            metricsPorts.ifPresent(ports -> {
+                flinkConf.setString("metrics.reporter.prom.factory.class",
+                        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+                flinkConf.setString("metrics.reporter.prom.port", ports);
+            });
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(settings.parallelism(), flinkConf);
             new HearkenStreamingJob(
                     KafkaConnectors.chunkSource(broker.bootstrapServers(), registry.url(), settings),
                     KafkaConnectors.windowSink(broker.bootstrapServers(), registry.url(), settings),

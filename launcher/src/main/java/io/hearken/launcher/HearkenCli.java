@@ -74,6 +74,9 @@ public final class HearkenCli implements Callable<Integer> {
         Duration timeout;
         @Option(names = "--parallelism", defaultValue = "1", description = "Flink job parallelism (default ${DEFAULT-VALUE}).")
         int parallelism;
+        @Option(names = "--metrics-port", defaultValue = "9249-9299",
+                description = "Port or range for the job's Prometheus metrics endpoint, or 'none' (default ${DEFAULT-VALUE}).")
+        String metricsPort;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -82,7 +85,8 @@ public final class HearkenCli implements Callable<Integer> {
         public Integer call() throws Exception {
             PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
             JobSettings settings = JobSettings.defaults(modelDir(model).toString()).withParallelism(parallelism);
-            try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, TagRules.defaults())) {
+            try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, TagRules.defaults(),
+                    "none".equals(metricsPort) ? Optional.empty() : Optional.of(metricsPort))) {
                 // Ctrl-C: stop the job, sinks and broker cleanly and remove their temporary files.
                 Thread cleanup = new Thread(platform::close, "hearken-shutdown");
                 Runtime.getRuntime().addShutdownHook(cleanup);

@@ -35,7 +35,7 @@ public final class KafkaConnectors {
     public static KafkaSink<WindowScores> windowSink(String bootstrapServers, String registryUrl, JobSettings settings) {
         return transactionalSink(bootstrapServers, "hearken-windows", settings, new ConfluentRecordSerializer<>(
                 TopicNames.AUDIO_WINDOWS, registryUrl, WindowResult.class, WindowScores::toAvro,
-                w -> w.streamId.getBytes(StandardCharsets.UTF_8), w -> w.endMicros / 1000));
+                w -> w.streamId.getBytes(StandardCharsets.UTF_8), w -> w.endMicros / 1000, true));
     }
 
     public static KafkaSink<DeadLetterEvent> deadLetterSink(String bootstrapServers, String registryUrl, JobSettings settings) {
