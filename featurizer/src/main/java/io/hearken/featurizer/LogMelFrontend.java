@@ -8,6 +8,14 @@ package io.hearken.featurizer;
  */
 public interface LogMelFrontend {
 
+    /**
+     * The front end a configuration describes (EfficientAT, BYOL-A, M2D, ... are all {@link FrontendConfig} data).
+     * For chunked input use {@link StreamingMelFrontend}, which yields the same frames bit for bit.
+     */
+    static LogMelFrontend create(FrontendConfig config) {
+        return new MelFrontend(config);
+    }
+
     /** The sample rate the input must already have. */
     int sampleRate();
 

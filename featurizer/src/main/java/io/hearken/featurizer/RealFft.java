@@ -3,12 +3,16 @@ package io.hearken.featurizer;
 import io.hearken.error.HearkenException;
 
 /**
- * Power spectrum of a real frame of length n (a power of two >= 4): one complex FFT of size n/2 over the even/odd
- * samples packed as real/imaginary parts, then the usual split step. The complex FFT is decimation-in-time on
- * bit-reversed input, run as radix-4 passes (two radix-2 stages at once: 3 complex multiplies per 4 points and half
- * the memory passes) plus one radix-2 stage when log2(n/2) is odd. Double precision throughout, so quiet bins next
- * to loud ones keep their relative accuracy. Twiddles and the bit-reversal permutation are precomputed.
- * Not thread-safe (internal scratch).
+ * Power spectrum of a real frame of any length n >= 2. Powers of two (the fast path, unchanged): one complex FFT of
+ * size n/2 over the even/odd samples packed as real/imaginary parts, then the usual split step. Other even sizes
+ * (e.g. 400): the same packing and split step around an exact mixed-radix complex FFT ({@link MixedRadixFft}) of
+ * size n/2. Odd sizes: the mixed-radix FFT of size n on the real input.
+ *
+ * <p>Power-of-two path: the complex FFT is decimation-in-time on bit-reversed input, run as radix-4 passes (two
+ * radix-2 stages at once: 3 complex multiplies per 4 points and half the memory passes) plus one radix-2 stage when
+ * log2(n/2) is odd. Double precision throughout, so quiet bins next to loud ones keep their relative accuracy.
+ * Twiddles and the bit-reversal permutation are precomputed once per size and shared between instances.
+ * Not thread-safe (internal scratch per instance).
  */
 final class RealFft {
     private final int n;
@@ -31,51 +35,99 @@ final class RealFft {
     private final double[] re;
     private final double[] im;
 
+    /** Complex FFT for sizes that are not powers of two (of size n/2 for even n, n for odd n); null otherwise. */
+    private final MixedRadixFft mixed;
+
+    /** Immutable tables per size, shared by all instances (only re/im and the mixed-radix scratch are per instance). */
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, Plan> PLANS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     RealFft(int n) {
-        if (n < 4 || Integer.bitCount(n) != 1) {
-            throw HearkenException.config("RealFft: size must be a power of two >= 4, got " + n);
+        if (n < 2) {
+            throw HearkenException.config("RealFft: size must be >= 2, got " + n);
         }
+        Plan p = PLANS.computeIfAbsent(n, Plan::new);
         this.n = n;
         this.half = n / 2;
-        int bits = Integer.numberOfTrailingZeros(half);
-        bitrev = new int[half];
-        for (int i = 0; i < half; i++) {
-            bitrev[i] = bits == 0 ? 0 : Integer.reverse(i) >>> (32 - bits);
-        }
-        int size = Math.max(2, half);
-        tw1Re = new double[size];
-        tw1Im = new double[size];
-        tw2Re = new double[size];
-        tw2Im = new double[size];
-        tw3Re = new double[size];
-        tw3Im = new double[size];
-        for (int h = 1; h < half; h <<= 1) {
-            for (int j = 0; j < h; j++) {
-                double a = -2 * Math.PI * j / (4.0 * h);
-                tw1Re[h + j] = Math.cos(a);
-                tw1Im[h + j] = Math.sin(a);
-                tw2Re[h + j] = Math.cos(2 * a);
-                tw2Im[h + j] = Math.sin(2 * a);
-                tw3Re[h + j] = Math.cos(3 * a);
-                tw3Im[h + j] = Math.sin(3 * a);
+        this.bitrev = p.bitrev;
+        this.tw1Re = p.tw1Re;
+        this.tw1Im = p.tw1Im;
+        this.tw2Re = p.tw2Re;
+        this.tw2Im = p.tw2Im;
+        this.tw3Re = p.tw3Re;
+        this.tw3Im = p.tw3Im;
+        this.splitRe = p.splitRe;
+        this.splitIm = p.splitIm;
+        this.mixed = p.mixed == null ? null : new MixedRadixFft(p.mixed);
+        int work = mixed == null ? half : mixed.size();
+        this.re = new double[work];
+        this.im = new double[work];
+    }
+
+    /** The size's twiddles, bit-reversal permutation (powers of two) or mixed-radix plan (other sizes). */
+    private static final class Plan {
+        final int[] bitrev;
+        final double[] tw1Re;
+        final double[] tw1Im;
+        final double[] tw2Re;
+        final double[] tw2Im;
+        final double[] tw3Re;
+        final double[] tw3Im;
+        final double[] splitRe;
+        final double[] splitIm;
+        final MixedRadixFft.Plan mixed;
+
+        Plan(int n) {
+            int half = n / 2;
+            splitRe = new double[half + 1];
+            splitIm = new double[half + 1];
+            for (int k = 0; k <= half; k++) {
+                splitRe[k] = Math.cos(2 * Math.PI * k / n);
+                splitIm[k] = -Math.sin(2 * Math.PI * k / n);
+            }
+            if (Integer.bitCount(n) != 1) {
+                mixed = new MixedRadixFft.Plan(n % 2 == 0 ? half : n);
+                bitrev = null;
+                tw1Re = tw1Im = tw2Re = tw2Im = tw3Re = tw3Im = null;
+                return;
+            }
+            mixed = null;
+            int bits = Integer.numberOfTrailingZeros(half);
+            bitrev = new int[half];
+            for (int i = 0; i < half; i++) {
+                bitrev[i] = bits == 0 ? 0 : Integer.reverse(i) >>> (32 - bits);
+            }
+            int size = Math.max(2, half);
+            tw1Re = new double[size];
+            tw1Im = new double[size];
+            tw2Re = new double[size];
+            tw2Im = new double[size];
+            tw3Re = new double[size];
+            tw3Im = new double[size];
+            for (int h = 1; h < half; h <<= 1) {
+                for (int j = 0; j < h; j++) {
+                    double a = -2 * Math.PI * j / (4.0 * h);
+                    tw1Re[h + j] = Math.cos(a);
+                    tw1Im[h + j] = Math.sin(a);
+                    tw2Re[h + j] = Math.cos(2 * a);
+                    tw2Im[h + j] = Math.sin(2 * a);
+                    tw3Re[h + j] = Math.cos(3 * a);
+                    tw3Im[h + j] = Math.sin(3 * a);
+                }
             }
         }
-        splitRe = new double[half + 1];
-        splitIm = new double[half + 1];
-        for (int k = 0; k <= half; k++) {
-            splitRe[k] = Math.cos(2 * Math.PI * k / n);
-            splitIm[k] = -Math.sin(2 * Math.PI * k / n);
-        }
-        re = new double[half];
-        im = new double[half];
     }
 
     int size() {
         return n;
     }
 
-    /** power[k] = |X[k]|^2 for k = 0..n/2, X = DFT of frame[0..n). */
+    /** power[k] = |X[k]|^2 for k = 0..n/2 (integer division), X = DFT of frame[0..n). frame is not modified. */
     void power(double[] frame, double[] power) {
+        if (mixed != null) {
+            powerMixed(frame, power);
+            return;
+        }
         final double[] xr = re;
         final double[] xi = im;
         // Pack z[m] = x[2m] + i x[2m+1] in bit-reversed order.
@@ -155,6 +207,35 @@ final class RealFft {
                 xi[a] = ai + bi;
             }
         }
+        split(power);
+    }
+
+    private void powerMixed(double[] frame, double[] power) {
+        final double[] xr = re;
+        final double[] xi = im;
+        if ((n & 1) != 0) {
+            for (int m = 0; m < n; m++) {
+                xr[m] = frame[m];
+                xi[m] = 0;
+            }
+            mixed.transform(xr, xi);
+            for (int k = 0; k <= half; k++) {
+                power[k] = xr[k] * xr[k] + xi[k] * xi[k];
+            }
+            return;
+        }
+        for (int m = 0; m < half; m++) {
+            xr[m] = frame[2 * m];
+            xi[m] = frame[2 * m + 1];
+        }
+        mixed.transform(xr, xi);
+        split(power);
+    }
+
+    /** The split step on Z = re + i im (the size-n/2 DFT of the packed frame), writing power[0..n/2]. */
+    private void split(double[] power) {
+        final double[] xr = re;
+        final double[] xi = im;
         // Split: with A = Z[k], B = conj Z[h-k]: E = (A + B) / 2, O = (A - B) / 2i, P = e^{-2 pi i k/n} O gives
         // X[k] = E + P and X[h-k] = conj(E - P), so each pass of this loop yields two bins.
         double z0r = xr[0];

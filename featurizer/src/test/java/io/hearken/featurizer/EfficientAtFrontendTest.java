@@ -104,26 +104,23 @@ class EfficientAtFrontendTest {
         FrontendConfig ok = FrontendConfig.efficientAt();
         assertThat(ok.nFft()).isEqualTo(1024);
         assertThat(ok.fMax()).isEqualTo(15_000.0);
-        assertConfigError(() -> new FrontendConfig(32_000, 1000, 800, 320, 128, 0, 15_000, 0.97, 1e-5, 4.5, 5),
-                "nFft", "1000");
-        assertConfigError(() -> new FrontendConfig(32_000, 1024, 2000, 320, 128, 0, 15_000, 0.97, 1e-5, 4.5, 5),
-                "winLength", "2000");
-        assertConfigError(() -> new FrontendConfig(32_000, 1024, 800, 0, 128, 0, 15_000, 0.97, 1e-5, 4.5, 5),
-                "hop", "0");
-        assertConfigError(() -> new FrontendConfig(32_000, 1024, 800, 320, 0, 0, 15_000, 0.97, 1e-5, 4.5, 5),
-                "melBins", "0");
-        assertConfigError(() -> new FrontendConfig(32_000, 1024, 800, 320, 128, 0, 17_000, 0.97, 1e-5, 4.5, 5),
-                "fMax", "17000");
-        assertConfigError(() -> new FrontendConfig(32_000, 1024, 800, 320, 128, -1, 15_000, 0.97, 1e-5, 4.5, 5),
-                "fMin", "-1");
-        assertConfigError(() -> new FrontendConfig(32_000, 1024, 800, 320, 128, 0, 15_000, 1.5, 1e-5, 4.5, 5),
-                "preEmphasis", "1.5");
-        assertConfigError(() -> new FrontendConfig(32_000, 1024, 800, 320, 128, 0, 15_000, 0.97, 0, 4.5, 5),
-                "logOffset", "0");
-        assertConfigError(() -> new FrontendConfig(32_000, 1024, 800, 320, 128, 0, 15_000, 0.97, 1e-5, 4.5, 0),
-                "scale", "0");
-        assertConfigError(() -> new FrontendConfig(10, 1024, 800, 320, 128, 0, 5, 0.97, 1e-5, 4.5, 5),
-                "sampleRate", "10");
+        assertConfigError(() -> ok.toBuilder().nFft(1000 + 17).build(), "nFft", "1017"); // 1017 = 3^2 * 113
+        assertConfigError(() -> ok.toBuilder().nFft(8).build(), "nFft", "8");
+        assertConfigError(() -> ok.toBuilder().winLength(2000).build(), "winLength", "2000");
+        assertConfigError(() -> ok.toBuilder().hop(0).build(), "hop", "0");
+        assertConfigError(() -> ok.toBuilder().melBins(0).build(), "melBins", "0");
+        assertConfigError(() -> ok.toBuilder().fMax(17_000).build(), "fMax", "17000");
+        assertConfigError(() -> ok.toBuilder().fMin(-1).build(), "fMin", "-1");
+        assertConfigError(() -> ok.toBuilder().preEmphasis(1.5).build(), "preEmphasis", "1.5");
+        assertConfigError(() -> ok.toBuilder().logOffset(0).build(), "logOffset", "0");
+        assertConfigError(() -> ok.toBuilder().scale(0).build(), "scale", "0");
+        assertConfigError(() -> ok.toBuilder().sampleRate(10).fMax(5).build(), "sampleRate", "10");
+        assertConfigError(() -> ok.toBuilder().window(null).build(), "window", "null");
+        assertConfigError(() -> ok.toBuilder().melScale(null).build(), "melScale", "null");
+        assertConfigError(() -> ok.toBuilder().padMode(null).build(), "padMode", "null");
+        assertConfigError(() -> ok.toBuilder().normalization(null).build(), "normalization", "null");
+        assertConfigError(() -> ok.withNormalization(0, 0), "normalization.std", "0");
+        assertConfigError(() -> ok.withNormalization(Double.NaN, 1), "normalization.mean", "NaN");
     }
 
     private static void assertConfigError(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String field,

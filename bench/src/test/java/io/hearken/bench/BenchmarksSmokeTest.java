@@ -1,0 +1,61 @@
+package io.hearken.bench;
+
+import io.hearken.featurizer.DecodedAudio;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs every benchmark method once, directly (no JMH, nothing timed), so the build catches a broken benchmark
+ * without spending time measuring; and checks that JMH's annotation processor generated the benchmark list.
+ */
+class BenchmarksSmokeTest {
+
+    @ParameterizedTest
+    @EnumSource(FrontendPreset.class)
+    void eachFrontendRunsOnceOnTenSeconds(FrontendPreset preset) {
+        FrontendBenchmark b = new FrontendBenchmark();
+        b.frontend = preset;
+        b.setup();
+        CpuTime cpu = new CpuTime();
+        cpu.reset();
+        float[] mel = b.logMel10s(cpu);
+        assertThat(b.audio).hasSize((int) Math.round(BenchAudio.SECONDS * b.fe.sampleRate()));
+        assertThat(mel).hasSize(b.fe.melBins() * b.fe.framesFor(b.audio.length));
+        assertThat(cpu.calls).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void wavPipelineBenchmarksRunOnce() {
+        WavToLogMelBenchmark b = new WavToLogMelBenchmark();
+        b.setup();
+        CpuTime cpu = new CpuTime();
+        cpu.reset();
+        DecodedAudio decoded = b.decodeWav10s(cpu);
+        assertThat(decoded.sampleRate()).isEqualTo(44_100);
+        assertThat(decoded.durationSeconds()).isEqualTo(BenchAudio.SECONDS);
+        assertThat(Arrays.equals(decoded.interleaved(), BenchAudio.tenSeconds().interleaved())).as("WAV round trip").isTrue();
+        assertThat(b.resample44to32k10s(cpu)).hasSize(320_000);
+        float[] mel = b.endToEnd10s(cpu);
+        assertThat(mel).hasSize(128 * b.fe.framesFor(320_000));
+    }
+
+    @Test
+    void jmhGeneratedTheBenchmarkList() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/BenchmarkList")) {
+            assertThat(in).as("META-INF/BenchmarkList (jmh-generator-annprocess ran?)").isNotNull();
+            String list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(list).contains("io.hearken.bench.jmh_generated.FrontendBenchmark_logMel10s_jmhTest",
+                    "io.hearken.bench.jmh_generated.WavToLogMelBenchmark_endToEnd10s_jmhTest",
+                    "io.hearken.bench.jmh_generated.WavToLogMelBenchmark_decodeWav10s_jmhTest",
+                    "io.hearken.bench.jmh_generated.WavToLogMelBenchmark_resample44to32k10s_jmhTest");
+        }
+    }
+}
