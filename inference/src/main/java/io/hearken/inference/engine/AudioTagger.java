@@ -1,195 +1,152 @@
 package io.hearken.inference.engine;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.hearken.error.ErrorKind;
 import io.hearken.error.HearkenException;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The predictor: one ONNX Runtime session over an audio-tagging model package ({@code model.onnx} +
- * {@code labels.csv}) that turns log-mel windows into class logits and feature vectors.
+ * The predictor: one ONNX Runtime session over a {@link ModelPackage} that turns log-mel windows into the outputs its
+ * manifest names (class logits with their labels and activation, and feature vectors).
  *
  * <p><b>Thread-safety:</b> one instance can and should be shared by many threads. {@code OrtSession.run} is
- * thread-safe, every call builds its own input and output tensors, and the timing counters are {@link LongAdder}s.
- * Runs hold a read lock and {@link #close()} the write lock, so closing waits for in-flight runs instead of freeing
- * native memory under them; a run after close fails with an INTERNAL error.
+ * thread-safe, every call builds its own tensors (over per-thread direct buffers) and the timing counters are
+ * {@code LongAdder}s. Runs hold a read lock and {@link #close()} the write lock, so closing waits for in-flight runs
+ * instead of freeing native memory under them; a run after close fails with an INTERNAL error.
  *
- * <p>The session is configured for throughput on a shared machine: {@code intraOpThreads} threads inside each
- * operator, a single inter-op thread (the graph is a sequential CNN, parallel branches buy nothing), and all graph
- * optimisations. Per-window results do not depend on the batch they run in (the network has no cross-batch ops).
+ * <p>Inputs and outputs go through direct, native-order buffers: the window data is copied once into the input
+ * buffer ONNX Runtime reads in place, and the outputs are pinned to direct buffers ONNX Runtime writes in place,
+ * read once into each window's arrays. Only the outputs the manifest names are computed. The session uses
+ * {@code intraOpThreads} threads inside each operator, one inter-op thread (the graph is a sequential CNN) and all
+ * graph optimisations, on the device of {@link EngineSettings#device()}. Per-window results do not depend on the
+ * batch they run in (the network has no cross-batch ops).
  */
 public final class AudioTagger implements AutoCloseable {
+    /** The input name of the manifest-less (EfficientAT) convention. */
     public static final String INPUT = "mel";
+    /** The logits output name of the manifest-less (EfficientAT) convention. */
     public static final String LOGITS = "logits";
+    /** The feature outputs of efficientat-mn04; a tagger's own are {@link #featureOutputs()}. */
     public static final List<String> FEATURE_OUTPUTS = List.of("embedding", "mid", "late", "hidden");
     static final int DEFAULT_MEL_BINS = 128;
+    private static final float[] NO_LOGITS = new float[0];
+    /** Per-thread I/O buffers up to this size are kept for the next run; bigger ones are allocated per run. */
+    private static final long SCRATCH_KEEP_BYTES = 64L << 20;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final OrtEnvironment env;
     private final OrtSession session;
-    private final String modelId;
-    private final String modelVersion;
+    private final ModelPackage pkg;
+    private final ModelManifest manifest;
     private final Labels labels;
+    private final InferenceDevice device;
+    private final EngineSettings settings;
+    private final String modelVersion;
     private final int melBins;
-    private final Path modelDir;
+    private final OutputSpec logits; // null when the model has none
+    private final List<OutputSpec> outputs;
+    private final List<String> featureNames;
 
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed; // guarded by lifecycle
 
-    private final LongAdder preCalls = new LongAdder();
-    private final LongAdder preWindows = new LongAdder();
-    private final LongAdder preNanos = new LongAdder();
-    private final LongAdder inferCalls = new LongAdder();
-    private final LongAdder inferWindows = new LongAdder();
-    private final LongAdder inferNanos = new LongAdder();
-    private final LongAdder postCalls = new LongAdder();
-    private final LongAdder postWindows = new LongAdder();
-    private final LongAdder postNanos = new LongAdder();
+    private final StageCounters counters = new StageCounters();
 
-    private AudioTagger(OrtEnvironment env, OrtSession session, Path modelDir, String modelVersion, Labels labels,
-                        int melBins) {
+    private AudioTagger(OrtEnvironment env, OrtSession session, ModelPackage pkg, Labels labels,
+                        InferenceDevice device, EngineSettings settings) {
         this.env = env;
         this.session = session;
-        this.modelDir = modelDir;
-        this.modelId = modelDir.getFileName().toString();
-        this.modelVersion = modelVersion;
+        this.pkg = pkg;
+        this.manifest = pkg.manifest();
         this.labels = labels;
-        this.melBins = melBins;
+        this.device = device;
+        this.settings = settings;
+        this.modelVersion = manifest.sha256().substring(0, 12);
+        this.melBins = manifest.input().melBins();
+        this.logits = manifest.logits().orElse(null);
+        this.outputs = manifest.outputs();
+        this.featureNames = manifest.featureNames();
     }
 
     /**
-     * Loads and validates a model package. Any problem with the package (missing or corrupt file, wrong inputs or
-     * outputs, labels that do not match the logits) is a {@link ErrorKind#MODEL} error naming it.
+     * Loads and validates the model package in {@code modelDir} on the CPU (see {@link #load(Path, EngineSettings)}).
      */
     public static AudioTagger load(Path modelDir, int intraOpThreads) {
-        if (intraOpThreads < 1) {
-            throw HearkenException.config("intra-op threads must be >= 1: " + intraOpThreads);
-        }
-        Path dir = modelDir.toAbsolutePath().normalize();
-        ModelLocator.checkPackage(dir);
-        Path modelFile = dir.resolve(ModelLocator.MODEL_FILE);
-        Labels labels = Labels.load(dir.resolve(ModelLocator.LABELS_FILE));
+        return load(modelDir, EngineSettings.cpu(intraOpThreads));
+    }
 
-        // Read once, hash and load the same bytes: the version always describes exactly what runs.
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(modelFile);
-        } catch (IOException e) {
-            throw new HearkenException(ErrorKind.MODEL, "cannot read " + modelFile + ": " + e.getMessage(), e);
-        }
-        String version = sha256Hex(bytes).substring(0, 12);
+    /**
+     * Loads and validates the model package in {@code modelDir} (its files found on the default
+     * {@link ModelSearchPath} when the directory holds only a manifest). Any problem with the package (missing or
+     * corrupt file, sha256 mismatch, inputs or outputs unlike the manifest, labels that do not match the logits) is a
+     * {@link ErrorKind#MODEL} error naming it; a device that cannot be used is a {@link ErrorKind#CONFIG} error.
+     */
+    public static AudioTagger load(Path modelDir, EngineSettings settings) {
+        return load(ModelPackage.locate(modelDir, ModelSearchPath.defaults()), settings);
+    }
 
+    /** Opens a session over {@code pkg}, re-checking the file's sha256 and the graph against the manifest. */
+    public static AudioTagger load(ModelPackage pkg, EngineSettings settings) {
+        byte[] bytes = pkg.readVerifiedModel(); // read once, hash and load the same bytes
+        Labels labels = pkg.labels();
         // The environment is a per-JVM singleton owned by ONNX Runtime; it is never closed here.
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession session;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(intraOpThreads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(bytes, options);
-        } catch (OrtException e) {
-            throw new HearkenException(ErrorKind.MODEL,
-                    "cannot load " + modelFile + " (corrupt or not an ONNX model?): " + e.getMessage(), e);
-        }
+        OrtSessions.Opened opened = OrtSessions.open(env, bytes, pkg.onnxFile(), settings);
         try {
-            int melBins = validate(session, modelFile, labels);
-            return new AudioTagger(env, session, dir, version, labels, melBins);
+            ModelPackage.checkSignature(opened.session(), pkg.manifest(), pkg.onnxFile(), labels);
+            return new AudioTagger(env, opened.session(), pkg, labels, opened.device(), settings);
         } catch (RuntimeException e) {
-            closeQuietly(session);
+            OrtSessions.closeQuietly(opened.session());
             throw e;
         }
     }
 
-    /** Checks the model's signature against what this engine feeds and reads; returns the number of mel bins. */
-    private static int validate(OrtSession session, Path modelFile, Labels labels) {
-        Map<String, NodeInfo> inputs;
-        Map<String, NodeInfo> outputs;
-        try {
-            inputs = session.getInputInfo();
-            outputs = session.getOutputInfo();
-        } catch (OrtException e) {
-            throw new HearkenException(ErrorKind.MODEL, "cannot read the signature of " + modelFile, e);
-        }
-        NodeInfo in = inputs.get(INPUT);
-        if (in == null) {
-            throw new HearkenException(ErrorKind.MODEL,
-                    modelFile + " has no input '" + INPUT + "' (inputs: " + inputs.keySet() + ")");
-        }
-        TensorInfo inInfo = floatTensor(in, modelFile, "input");
-        long[] inShape = inInfo.getShape();
-        if (inShape.length != 4 || (inShape[1] > 0 && inShape[1] != 1)) {
-            throw new HearkenException(ErrorKind.MODEL, modelFile + ": input '" + INPUT
-                    + "' must be [batch, 1, mel bins, frames] but is " + java.util.Arrays.toString(inShape));
-        }
-        int melBins = inShape[2] > 0 ? (int) inShape[2] : DEFAULT_MEL_BINS;
-
-        List<String> wanted = new ArrayList<>();
-        wanted.add(LOGITS);
-        wanted.addAll(FEATURE_OUTPUTS);
-        for (String name : wanted) {
-            NodeInfo out = outputs.get(name);
-            if (out == null) {
-                throw new HearkenException(ErrorKind.MODEL,
-                        modelFile + " has no output '" + name + "' (outputs: " + outputs.keySet() + ")");
-            }
-            long[] shape = floatTensor(out, modelFile, "output").getShape();
-            if (shape.length != 2) {
-                throw new HearkenException(ErrorKind.MODEL, modelFile + ": output '" + name
-                        + "' must be [batch, dim] but is " + java.util.Arrays.toString(shape));
-            }
-            if (name.equals(LOGITS) && shape[1] > 0 && shape[1] != labels.size()) {
-                throw new HearkenException(ErrorKind.MODEL, modelFile + ": output '" + LOGITS + "' has " + shape[1]
-                        + " classes but labels.csv has " + labels.size());
-            }
-        }
-        return melBins;
-    }
-
-    private static TensorInfo floatTensor(NodeInfo node, Path modelFile, String what) {
-        if (!(node.getInfo() instanceof TensorInfo t) || t.type != OnnxJavaType.FLOAT) {
-            throw new HearkenException(ErrorKind.MODEL, modelFile + ": " + what + " '" + node.getName()
-                    + "' is not a float32 tensor: " + node.getInfo());
-        }
-        return t;
-    }
-
+    /** The manifest's id (the directory name for a manifest-less package). */
     public String modelId() {
-        return modelId;
+        return manifest.id();
     }
 
-    /** First 12 hex characters of the SHA-256 of model.onnx: changes whenever the weights change. */
+    /** First 12 hex characters of the SHA-256 of the ONNX file: changes whenever the weights change. */
     public String modelVersion() {
         return modelVersion;
     }
 
-    public Path modelDir() {
-        return modelDir;
+    public ModelManifest manifest() {
+        return manifest;
     }
 
+    public ModelPackage modelPackage() {
+        return pkg;
+    }
+
+    public Path modelDir() {
+        return pkg.dir();
+    }
+
+    /** The device the session actually runs on ({@code cpu} or {@code cuda:N}; never {@code auto}). */
+    public InferenceDevice device() {
+        return device;
+    }
+
+    public EngineSettings settings() {
+        return settings;
+    }
+
+    /** The logits' labels; empty for a model without a logits output. */
     public Labels labels() {
         return labels;
     }
@@ -198,8 +155,9 @@ public final class AudioTagger implements AutoCloseable {
         return melBins;
     }
 
+    /** The feature outputs every {@link Prediction} carries, in manifest order. */
     public List<String> featureOutputs() {
-        return FEATURE_OUTPUTS;
+        return featureNames;
     }
 
     /** Runs one window: {@code melRowMajor} is [melBins][frames] row-major, as in the golden files. */
@@ -212,18 +170,18 @@ public final class AudioTagger implements AutoCloseable {
      * in input order. Bad shapes are {@link ErrorKind#BAD_INPUT}.
      */
     public List<Prediction> predictBatch(List<float[]> mels, int frames) {
+        return predictBatch(mels, frames, null);
+    }
+
+    List<Prediction> predictBatch(List<float[]> mels, int frames, StageCounters extra) {
         int batch = mels.size();
         if (batch == 0) {
             return List.of();
         }
-        if (frames < 1) {
-            throw HearkenException.badInput("frames must be >= 1: " + frames);
-        }
-        long perWindowL = (long) melBins * frames;
-        if ((long) batch * perWindowL * Float.BYTES > Integer.MAX_VALUE) {
+        int perWindow = checkWindow(frames);
+        if ((long) batch * perWindow * Float.BYTES > Integer.MAX_VALUE) {
             throw HearkenException.badInput("batch too large: " + batch + " x " + frames + " frames");
         }
-        int perWindow = (int) perWindowL;
         for (int b = 0; b < batch; b++) {
             float[] m = mels.get(b);
             if (m == null || m.length != perWindow) {
@@ -235,68 +193,86 @@ public final class AudioTagger implements AutoCloseable {
         lifecycle.readLock().lock();
         try {
             if (closed) {
-                throw new HearkenException(ErrorKind.INTERNAL, "AudioTagger for " + modelDir + " is closed");
+                throw new HearkenException(ErrorKind.INTERNAL, "AudioTagger for " + pkg.dir() + " is closed");
             }
-            return run(mels, batch, frames, perWindow);
+            return run(mels, batch, frames, perWindow, extra);
         } finally {
             lifecycle.readLock().unlock();
         }
     }
 
-    private List<Prediction> run(List<float[]> mels, int batch, int frames, int perWindow) {
+    /** Values per window of {@code frames} frames; BAD_INPUT for a frame count that cannot be run. */
+    int checkWindow(int frames) {
+        if (frames < 1) {
+            throw HearkenException.badInput("frames must be >= 1: " + frames);
+        }
+        long perWindow = (long) melBins * frames;
+        if (perWindow * Float.BYTES > Integer.MAX_VALUE) {
+            throw HearkenException.badInput("window too long: " + frames + " frames");
+        }
+        return (int) perWindow;
+    }
+
+    private List<Prediction> run(List<float[]> mels, int batch, int frames, int perWindow, StageCounters extra) {
         long t0 = System.nanoTime();
-        // A direct, native-order buffer is handed to ORT without another copy.
-        FloatBuffer input = ByteBuffer.allocateDirect(batch * perWindow * Float.BYTES)
-                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        Scratch scratch = SCRATCH.get();
+        FloatBuffer input = scratch.buffer(INPUT_SLOT, batch * perWindow);
         for (float[] m : mels) {
             input.put(m);
         }
         input.rewind();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, new long[] {batch, 1, melBins, frames})) {
-            long t1 = System.nanoTime();
-            add(preCalls, preWindows, preNanos, batch, t1 - t0);
-            try (OrtSession.Result result = session.run(Map.of(INPUT, tensor))) {
-                long t2 = System.nanoTime();
-                add(inferCalls, inferWindows, inferNanos, batch, t2 - t1);
-                List<Prediction> out = copyOut(result, batch);
-                add(postCalls, postWindows, postNanos, batch, System.nanoTime() - t2);
-                return out;
+        OnnxTensor in = null;
+        Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
+        Map<String, FloatBuffer> outBuffers = new HashMap<>();
+        try {
+            in = OnnxTensor.createTensor(env, input, new long[] {batch, 1, melBins, frames});
+            for (OutputSpec o : outputs) {
+                FloatBuffer fb = scratch.buffer(o.name(), batch * o.dim());
+                outBuffers.put(o.name(), fb);
+                pinned.put(o.name(), OnnxTensor.createTensor(env, fb, new long[] {batch, o.dim()}));
             }
+            long t1 = System.nanoTime();
+            record(counters.pre(), extra == null ? null : extra.pre(), batch, t1 - t0);
+            // Every output is pinned to our buffers: the result owns nothing, closing it frees nothing we read.
+            session.run(Map.of(manifest.input().name(), in), pinned).close();
+            long t2 = System.nanoTime();
+            record(counters.infer(), extra == null ? null : extra.infer(), batch, t2 - t1);
+            List<Prediction> out = copyOut(outBuffers, batch);
+            record(counters.post(), extra == null ? null : extra.post(), batch, System.nanoTime() - t2);
+            return out;
         } catch (OrtException e) {
-            throw new HearkenException(ErrorKind.INTERNAL, "inference failed on " + modelId + " (batch " + batch
+            throw new HearkenException(ErrorKind.INTERNAL, "inference failed on " + manifest.id() + " (batch " + batch
                     + ", " + frames + " frames): " + e.getMessage(), e);
+        } finally {
+            if (in != null) {
+                in.close();
+            }
+            pinned.values().forEach(OnnxTensor::close);
         }
     }
 
-    private List<Prediction> copyOut(OrtSession.Result result, int batch) throws OrtException {
-        float[][] logits = rows(result, LOGITS, batch);
+    private List<Prediction> copyOut(Map<String, FloatBuffer> buffers, int batch) {
+        float[][] logitRows = logits == null ? null : rows(buffers.get(logits.name()), batch, logits.dim());
         Map<String, float[][]> feats = new LinkedHashMap<>();
-        for (String name : FEATURE_OUTPUTS) {
-            feats.put(name, rows(result, name, batch));
+        for (OutputSpec o : outputs) {
+            if (!o.isLogits()) {
+                feats.put(o.name(), rows(buffers.get(o.name()), batch, o.dim()));
+            }
         }
+        OutputSpec.Activation activation = logits == null ? OutputSpec.Activation.NONE : logits.activation();
         List<Prediction> out = new ArrayList<>(batch);
         for (int b = 0; b < batch; b++) {
-            Map<String, float[]> f = new HashMap<>(8);
+            Map<String, float[]> f = new HashMap<>(feats.size() * 2);
             for (Map.Entry<String, float[][]> e : feats.entrySet()) {
                 f.put(e.getKey(), e.getValue()[b]);
             }
-            out.add(new Prediction(logits[b], f));
+            out.add(new Prediction(logitRows == null ? NO_LOGITS : logitRows[b], f, activation));
         }
         return out;
     }
 
-    /** Splits output {@code name} ([batch, dim]) into one array per window. */
-    private float[][] rows(OrtSession.Result result, String name, int batch) throws OrtException {
-        OnnxValue value = result.get(name).orElseThrow(() ->
-                new HearkenException(ErrorKind.MODEL, "model " + modelId + " produced no output '" + name + "'"));
-        OnnxTensor t = (OnnxTensor) value;
-        long[] shape = t.getInfo().getShape();
-        if (shape.length != 2 || shape[0] != batch) {
-            throw new HearkenException(ErrorKind.MODEL, "model " + modelId + ": output '" + name + "' has shape "
-                    + java.util.Arrays.toString(shape) + ", expected [" + batch + ", dim]");
-        }
-        int dim = (int) shape[1];
-        FloatBuffer fb = t.getFloatBuffer();
+    private static float[][] rows(FloatBuffer fb, int batch, int dim) {
+        fb.rewind();
         float[][] rows = new float[batch][dim];
         for (int b = 0; b < batch; b++) {
             fb.get(rows[b]);
@@ -304,18 +280,16 @@ public final class AudioTagger implements AutoCloseable {
         return rows;
     }
 
-    private static void add(LongAdder calls, LongAdder windows, LongAdder nanos, int batch, long dt) {
-        calls.increment();
-        windows.add(batch);
-        nanos.add(dt);
+    private static void record(StageCounters.Counter own, StageCounters.Counter extra, int batch, long dt) {
+        own.add(batch, dt);
+        if (extra != null) {
+            extra.add(batch, dt);
+        }
     }
 
     /** Cumulative timings since load. */
     public StageTimings timings() {
-        return new StageTimings(
-                new StageTimings.Stage(preCalls.sum(), preWindows.sum(), preNanos.sum()),
-                new StageTimings.Stage(inferCalls.sum(), inferWindows.sum(), inferNanos.sum()),
-                new StageTimings.Stage(postCalls.sum(), postWindows.sum(), postNanos.sum()));
+        return counters.snapshot();
     }
 
     public boolean isClosed() {
@@ -336,30 +310,41 @@ public final class AudioTagger implements AutoCloseable {
                 return;
             }
             closed = true;
-            closeQuietly(session);
+            OrtSessions.closeQuietly(session);
         } finally {
             lifecycle.writeLock().unlock();
         }
     }
 
-    private static void closeQuietly(OrtSession session) {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            // Nothing useful to do: the session is unusable either way and we are shutting it down.
-        }
-    }
-
-    private static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
-    }
-
     @Override
     public String toString() {
-        return "AudioTagger[" + modelId + "@" + modelVersion + ", " + labels.size() + " classes]";
+        return "AudioTagger[" + manifest.id() + "@" + modelVersion + ", " + labels.size() + " classes, " + device + "]";
+    }
+
+    private static final String INPUT_SLOT = "\0input";
+
+    /**
+     * Per-thread direct, native-order buffers by slot, grown on demand. Confined to one thread, and every tensor
+     * over them is closed before {@link #run} returns, so reuse is safe.
+     */
+    private static final class Scratch {
+        private final Map<String, ByteBuffer> kept = new HashMap<>();
+
+        /** A buffer of exactly {@code floats} floats at position 0. */
+        FloatBuffer buffer(String slot, int floats) {
+            long bytes = (long) floats * Float.BYTES;
+            ByteBuffer bb = kept.get(slot);
+            if (bb == null || bb.capacity() < bytes) {
+                bb = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+                if (bytes <= SCRATCH_KEEP_BYTES) {
+                    kept.put(slot, bb);
+                } else {
+                    kept.remove(slot);
+                }
+            }
+            ByteBuffer view = bb.duplicate();
+            view.clear().limit((int) bytes);
+            return view.slice().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
     }
 }

@@ -36,6 +36,11 @@ public final class Labels {
         this.byName = Map.copyOf(index);
     }
 
+    /** No classes: the labels of a model without a logits output. */
+    public static Labels empty() {
+        return new Labels(List.of(), List.of());
+    }
+
     /** Reads and validates a labels file; any problem is a {@link ErrorKind#MODEL} error naming file and line. */
     public static Labels load(Path file) {
         List<String> lines;

@@ -14,6 +14,8 @@ import java.util.Optional;
  * {@value #ENV_VAR}, then the checkout's default {@code <projectRoot>/../shared/models/efficientat-mn04}.
  * An explicitly named directory that does not exist is a CONFIG error (never silently fall through to the default:
  * the user asked for something specific). A directory that exists but is not a complete package is a MODEL error.
+ * A package is a directory with a {@value ModelManifest#FILE_NAME} (see {@link ModelPackage}) or, without one,
+ * with {@value #MODEL_FILE} and {@value #LABELS_FILE}.
  */
 public final class ModelLocator {
     public static final String ENV_VAR = "HEARKEN_MODEL_DIR";
@@ -68,8 +70,14 @@ public final class ModelLocator {
         return Paths.get("").toAbsolutePath();
     }
 
-    /** Fails with a MODEL error naming the first missing file of the package. */
+    /**
+     * Fails with a MODEL error naming the first missing file of a manifest-less package. A directory with a
+     * {@value ModelManifest#FILE_NAME} passes: {@link ModelPackage} finds and checks the files it names.
+     */
     static void checkPackage(Path dir) {
+        if (Files.isRegularFile(dir.resolve(ModelManifest.FILE_NAME))) {
+            return;
+        }
         for (String name : new String[] {MODEL_FILE, LABELS_FILE}) {
             Path f = dir.resolve(name);
             if (!Files.isRegularFile(f)) {

@@ -5,19 +5,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The outputs of the tagger for one window: the class logits and the named feature vectors
- * ({@code embedding}, {@code mid}, {@code late}, {@code hidden}). The arrays are owned by this record and not copied
- * on access (hot path); callers must not modify them. Record equality on arrays is identity.
+ * The outputs of a model for one window: the class logits (empty for a model without a logits output), every feature
+ * output its manifest names (by output name, e.g. {@code embedding}, {@code mid}), and the activation that turns the
+ * logits into probabilities. The arrays are owned by this record and not copied on access (hot path); callers must
+ * not modify them. Record equality on arrays is identity.
  */
-public record Prediction(float[] logits, Map<String, float[]> features) {
+public record Prediction(float[] logits, Map<String, float[]> features, OutputSpec.Activation activation) {
 
     public Prediction {
         features = Map.copyOf(features);
+        if (activation == null) {
+            throw new IllegalArgumentException("activation must not be null");
+        }
     }
 
-    /** Per-class probabilities (multi-label: independent sigmoids, not a softmax). */
+    /** Logits with independent sigmoids (multi-label), the AudioSet convention. */
+    public Prediction(float[] logits, Map<String, float[]> features) {
+        this(logits, features, OutputSpec.Activation.SIGMOID);
+    }
+
+    /** Per-class probabilities, by the model's activation (sigmoid: multi-label; softmax: one distribution). */
     public float[] probabilities() {
-        return Sigmoid.of(logits);
+        return activation.apply(logits);
     }
 
     public float[] feature(String name) {
@@ -34,7 +43,8 @@ public record Prediction(float[] logits, Map<String, float[]> features) {
             throw new IllegalArgumentException("k must be >= 0: " + k);
         }
         int n = Math.min(k, logits.length);
-        // Partial selection on logits (sigmoid is monotonic), O(k * classes): k is small, classes ~500.
+        float[] p = probabilities();
+        // Partial selection on the logits (every activation is monotonic in them), O(k * classes): k is small.
         boolean[] taken = new boolean[logits.length];
         List<ScoredLabel> out = new ArrayList<>(n);
         for (int r = 0; r < n; r++) {
@@ -45,13 +55,13 @@ public record Prediction(float[] logits, Map<String, float[]> features) {
                 }
             }
             taken[best] = true;
-            out.add(new ScoredLabel(best, labels.label(best), Sigmoid.of(logits[best])));
+            out.add(new ScoredLabel(best, labels.label(best), p[best]));
         }
         return out;
     }
 
     @Override
     public String toString() {
-        return "Prediction[logits=" + logits.length + ", features=" + features.keySet() + "]";
+        return "Prediction[logits=" + logits.length + ", features=" + features.keySet() + ", " + activation + "]";
     }
 }

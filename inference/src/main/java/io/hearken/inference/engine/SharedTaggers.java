@@ -10,9 +10,11 @@ import java.util.Map;
 
 /**
  * One {@link AudioTagger} per model directory per JVM, shared by every operator instance (Flink runs many subtasks
- * in one task manager; one session each would multiply the model memory and oversubscribe the cores). Reference
- * counted: each {@link #acquire} must be paired with one {@link #release}; the last release closes the session.
- * Thread-safe (all state under one lock; loading is rare, so a load blocking other acquirers is acceptable).
+ * in one task manager; one session each would multiply the model memory and oversubscribe the cores), and with it at
+ * most one {@link BatchingPredictor}, so windows of all those instances are batched together. Reference counted:
+ * each {@link #acquire} must be paired with one {@link #release}; the last release closes the batcher (running what
+ * it holds) and then the session. Thread-safe (all state under one lock; loading is rare, so a load blocking other
+ * acquirers is acceptable).
  */
 public final class SharedTaggers {
     private static final Map<Path, Entry> TAGGERS = new HashMap<>();
@@ -22,6 +24,7 @@ public final class SharedTaggers {
 
     private static final class Entry {
         final AudioTagger tagger;
+        BatchingPredictor batcher;
         int refs;
 
         Entry(AudioTagger tagger) {
@@ -29,16 +32,21 @@ public final class SharedTaggers {
         }
     }
 
-    /**
-     * Returns the shared tagger for {@code modelDir}, loading it on first use with {@code threads} intra-op threads.
-     * Later acquirers get the existing session whatever {@code threads} they pass.
-     */
+    /** {@link #acquire(Path, EngineSettings)} on the CPU with {@code threads} intra-op threads. */
     public static AudioTagger acquire(Path modelDir, int threads) {
+        return acquire(modelDir, EngineSettings.cpu(threads));
+    }
+
+    /**
+     * Returns the shared tagger for {@code modelDir}, loading it on first use with {@code settings}. Later acquirers
+     * get the existing session whatever settings they pass.
+     */
+    public static AudioTagger acquire(Path modelDir, EngineSettings settings) {
         Path key = key(modelDir);
         synchronized (TAGGERS) {
             Entry e = TAGGERS.get(key);
             if (e == null) {
-                e = new Entry(AudioTagger.load(key, threads)); // a failed load registers nothing
+                e = new Entry(AudioTagger.load(key, settings)); // a failed load registers nothing
                 TAGGERS.put(key, e);
             }
             e.refs++;
@@ -46,18 +54,49 @@ public final class SharedTaggers {
         }
     }
 
-    /** Drops one reference; closes the session when it was the last. */
+    /**
+     * The batcher shared by every holder of {@code modelDir}'s tagger, created on first use with {@code config}
+     * (later callers get it whatever config they pass). The caller must hold a reference ({@link #acquire}); the
+     * batcher lives until the last {@link #release}, so callers must not close it.
+     */
+    public static BatchingPredictor batcher(Path modelDir, BatchingConfig config) {
+        Path key = key(modelDir);
+        synchronized (TAGGERS) {
+            Entry e = TAGGERS.get(key);
+            if (e == null) {
+                throw new HearkenException(ErrorKind.INTERNAL, "batcher for " + key + " without a matching acquire");
+            }
+            if (e.batcher == null) {
+                e.batcher = new BatchingPredictor(e.tagger, config);
+            }
+            return e.batcher;
+        }
+    }
+
+    /**
+     * Drops one reference; when it was the last, closes the batcher (running what it holds) and the session, outside
+     * the registry lock so that completion callbacks may acquire and release while it drains.
+     */
     public static void release(Path modelDir) {
         Path key = key(modelDir);
+        Entry last;
         synchronized (TAGGERS) {
             Entry e = TAGGERS.get(key);
             if (e == null) {
                 throw new HearkenException(ErrorKind.INTERNAL, "release of " + key + " without a matching acquire");
             }
-            if (--e.refs == 0) {
-                TAGGERS.remove(key);
-                e.tagger.close();
+            if (--e.refs > 0) {
+                return;
             }
+            TAGGERS.remove(key);
+            last = e;
+        }
+        try {
+            if (last.batcher != null) {
+                last.batcher.close();
+            }
+        } finally {
+            last.tagger.close();
         }
     }
 

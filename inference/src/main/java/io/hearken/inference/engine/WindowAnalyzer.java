@@ -1,7 +1,7 @@
 package io.hearken.inference.engine;
 
-import io.hearken.featurizer.EfficientAtFrontend;
 import io.hearken.featurizer.LogMelFrontend;
+import io.hearken.featurizer.MelFrontend;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -9,7 +9,8 @@ import java.util.stream.IntStream;
 
 /**
  * Front end + model for one window of audio at the model's sample rate: the pre-processing, model and
- * post-processing steps that the streaming job and the offline tagger share, so both see identical numbers.
+ * post-processing steps that the streaming job and the offline tagger share, so both see identical numbers. The
+ * front end is the one the model's manifest describes ({@link FrontendSpec#toConfig()}).
  * Not thread-safe (the front end reuses scratch buffers): one per operator instance or thread; the tagger itself
  * may be shared.
  */
@@ -19,11 +20,15 @@ public final class WindowAnalyzer {
 
     public WindowAnalyzer(AudioTagger tagger) {
         this.tagger = tagger;
-        this.frontend = new EfficientAtFrontend();
+        this.frontend = new MelFrontend(tagger.manifest().frontend().toConfig());
     }
 
     public int sampleRate() {
         return frontend.sampleRate();
+    }
+
+    public LogMelFrontend frontend() {
+        return frontend;
     }
 
     public AudioTagger tagger() {

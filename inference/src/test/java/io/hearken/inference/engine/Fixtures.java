@@ -27,6 +27,26 @@ final class Fixtures {
         return sharedDir().resolve("models/efficientat-mn04");
     }
 
+    /** The fixture root of model packages ({@code ../shared/models}). */
+    static Path modelsRoot() {
+        return sharedDir().resolve("models");
+    }
+
+    /** The checkout root (tests run in the inference module directory). */
+    static Path projectRoot() {
+        return Paths.get("").toAbsolutePath().getParent();
+    }
+
+    /** The project's shipped manifest directory for efficientat-mn04 (manifest only). */
+    static Path shippedManifestDir() {
+        return projectRoot().resolve("models/efficientat-mn04");
+    }
+
+    /** Search path with only the fixture location: the shipped manifest finds its files there. */
+    static ModelSearchPath fixtureSearchPath() {
+        return ModelSearchPath.of(modelsRoot());
+    }
+
     static Path goldenDir() {
         return sharedDir().resolve("golden/efficientat-mn04");
     }
