@@ -53,10 +53,12 @@ public final class EmbeddedPlatform implements AutoCloseable {
     }
 
     /**
+     * @param tagRules     rules of the tag sink, or empty to run without sinks (benchmarks of the job alone)
      * @param metricsPorts port or range (e.g. 9249-9299) for the Prometheus endpoint of the job's metrics, or
      *                     empty for none; a range lets several platforms run side by side
      */
-    public static EmbeddedPlatform start(JobSettings settings, TagRules tagRules, java.util.Optional<String> metricsPorts)
+    public static EmbeddedPlatform start(JobSettings settings, java.util.Optional<TagRules> tagRules,
+                                         java.util.Optional<String> metricsPorts)
             throws Exception {
         Path workDir = Files.createTempDirectory("hearken-");
         EmbeddedKafkaBroker broker = null;
@@ -75,6 +77,10 @@ public final class EmbeddedPlatform implements AutoCloseable {
             LOG.info("kafka at {}, schema registry at {}", broker.bootstrapServers(), registry.url());
 
             org.apache.flink.configuration.Configuration flinkConf = HearkenStreamingJob.flinkConfiguration(settings);
+            // On disk, not in JobManager memory: that caps a checkpoint at 5 MB, a few dozen streams' audio buffers.
+            flinkConf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            flinkConf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    workDir.resolve("checkpoints").toUri().toString());
             metricsPorts.ifPresent(ports -> {
                 flinkConf.setString("metrics.reporter.prom.factory.class",
                         "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
@@ -88,9 +94,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
                     settings).build(env);
             job = env.executeAsync("hearken-streaming-job");
 
-            sinks = SinksApp.tags(topics, tagRules, SinksApp.streamsConfig(broker.bootstrapServers(), registry.url(),
-                    SinksApp.DEFAULT_APPLICATION_ID, workDir.resolve("streams")));
-            sinks.start();
+            if (tagRules.isPresent()) {
+                sinks = SinksApp.tags(topics, tagRules.get(), SinksApp.streamsConfig(broker.bootstrapServers(),
+                        registry.url(), SinksApp.DEFAULT_APPLICATION_ID, workDir.resolve("streams")));
+                sinks.start();
+            }
             return new EmbeddedPlatform(broker, registry, client, topics, job, sinks, workDir);
         } catch (Exception | Error e) {
             closeQuietly(sinks, job, registry, broker, workDir);

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 /** {@code bin/hearken}: the command line of Hearken. */
 @Command(name = "hearken", mixinStandardHelpOptions = true, version = "hearken 0.1.0",
         description = "Listens to many live audio streams and turns them into events.",
-        subcommands = {HearkenCli.Demo.class, HearkenCli.Tag.class})
+        subcommands = {HearkenCli.Demo.class, HearkenCli.Tag.class, BenchCommands.class, ModelsCommand.class})
 public final class HearkenCli implements Callable<Integer> {
     static final int EXIT_OK = 0;
     static final int EXIT_INPUT_FAILED = 1;
@@ -85,7 +85,7 @@ public final class HearkenCli implements Callable<Integer> {
         public Integer call() throws Exception {
             PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
             JobSettings settings = JobSettings.defaults(modelDir(model).toString()).withParallelism(parallelism);
-            try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, TagRules.defaults(),
+            try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, Optional.of(TagRules.defaults()),
                     "none".equals(metricsPort) ? Optional.empty() : Optional.of(metricsPort))) {
                 // Ctrl-C: stop the job, sinks and broker cleanly and remove their temporary files.
                 Thread cleanup = new Thread(platform::close, "hearken-shutdown");

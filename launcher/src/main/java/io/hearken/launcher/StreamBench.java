@@ -1,0 +1,207 @@
+package io.hearken.launcher;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.hearken.featurizer.DecodedAudio;
+import io.hearken.featurizer.WavDecoder;
+import io.hearken.ingest.AudioChunker;
+import io.hearken.ingest.IngestOptions;
+import io.hearken.ingest.IngestProducers;
+import io.hearken.ingest.InputFiles;
+import io.hearken.inference.job.JobSettings;
+import io.hearken.schemas.AudioChunk;
+import io.hearken.schemas.SourceMetadata;
+import io.hearken.schemas.WindowResult;
+import io.hearken.schemas.topics.Topic;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * N simulated microphones playing real recordings (looped, each stream offset in time) at real-time pace through
+ * the embedded stack; measures how far behind the job runs. Lag of a window = wall-clock time it is seen on
+ * hearken.audio.windows minus its end (capture time): seen uncommitted (processing lag) and committed (what
+ * read_committed consumers see: adds up to one checkpoint interval).
+ */
+final class StreamBench {
+    /** A stream stays real time if the p99 of its windows' processing lag stays within this. */
+    static final long REALTIME_P99_MS = 1000;
+
+    record Result(int streams, double seconds, long windows, double windowsPerSecond, double p50Ms, double p99Ms,
+                  double committedP50Ms, double committedP99Ms, int realtimeStreams, double cpuCores) {
+    }
+
+    private final JobSettings settings;
+    private final String profile;
+    private final Duration chunkDuration;
+    private final PrintStream out;
+
+    StreamBench(JobSettings settings, String profile, Duration chunkDuration, PrintStream out) {
+        this.settings = settings;
+        this.profile = profile;
+        this.chunkDuration = chunkDuration;
+        this.out = out;
+    }
+
+    Result run(List<Path> inputs, int streams, Duration duration, boolean realtime) throws Exception {
+        List<DecodedAudio> clips = new ArrayList<>();
+        for (Path file : InputFiles.expand(inputs)) {
+            clips.add(WavDecoder.decode(file));
+        }
+        if (clips.isEmpty()) {
+            throw io.hearken.error.HearkenException.config("bench stream: no WAV files in " + inputs);
+        }
+        try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, Optional.empty(), Optional.empty())) {
+            Instant start = Instant.now().plusSeconds(2);
+            long startMicros = start.getEpochSecond() * 1_000_000L + start.getNano() / 1000;
+            AtomicBoolean publishing = new AtomicBoolean(true);
+            Thread publisher = new Thread(() -> publish(platform, clips, streams, duration, startMicros, realtime, publishing),
+                    "bench-publisher");
+            OperatingSystemMXBean os = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
+            long cpuBefore = os.getProcessCpuTime();
+            long wallBefore = System.nanoTime();
+            publisher.start();
+            Map<String, List<Long>> committed = new HashMap<>();
+            Map<String, List<Long>> uncommitted = new HashMap<>();
+            int expectedEnds = streams;
+            try (KafkaConsumer<String, WindowResult> dirty = consumer(platform, "read_uncommitted");
+                 KafkaConsumer<String, WindowResult> clean = consumer(platform, "read_committed")) {
+                int ends = 0;
+                long deadline = System.nanoTime() + duration.plusMinutes(5).toNanos();
+                while (ends < expectedEnds && System.nanoTime() < deadline) {
+                    long now = System.currentTimeMillis();
+                    for (ConsumerRecord<String, WindowResult> r : dirty.poll(Duration.ofMillis(50))) {
+                        uncommitted.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(now - r.value().getWindowEndMicros() / 1000);
+                    }
+                    now = System.currentTimeMillis();
+                    for (ConsumerRecord<String, WindowResult> r : clean.poll(Duration.ZERO)) {
+                        committed.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(now - r.value().getWindowEndMicros() / 1000);
+                        if (r.value().getEndOfStream()) {
+                            ends++;
+                        }
+                    }
+                }
+            }
+            publishing.set(false);
+            publisher.join();
+            double wall = (System.nanoTime() - wallBefore) / 1e9;
+            double cpu = (os.getProcessCpuTime() - cpuBefore) / 1e9;
+            List<Long> allCommitted = new ArrayList<>();
+            committed.values().forEach(allCommitted::addAll);
+            List<Long> allUncommitted = new ArrayList<>();
+            int realtimeStreams = 0;
+            for (List<Long> lags : uncommitted.values()) {
+                allUncommitted.addAll(lags);
+                if (percentile(lags, 0.99) <= REALTIME_P99_MS) {
+                    realtimeStreams++;
+                }
+            }
+            long windows = allCommitted.size();
+            return new Result(streams, wall, windows, windows / Math.max(1e-9, duration.toMillis() / 1000.0),
+                    percentile(allUncommitted, 0.5), percentile(allUncommitted, 0.99), percentile(allCommitted, 0.5),
+                    percentile(allCommitted, 0.99), realtimeStreams, cpu / wall);
+        }
+    }
+
+    private void publish(EmbeddedPlatform platform, List<DecodedAudio> clips, int streams, Duration duration,
+                         long startMicros, boolean realtime, AtomicBoolean publishing) {
+        Topic<String, AudioChunk> topic = platform.topics().chunks;
+        IngestOptions options = new IngestOptions(chunkDuration, IngestOptions.DEFAULT_MAX_CHUNK_BYTES,
+                profile, Instant.EPOCH);
+        long chunkMicros = options.chunkDuration().toNanos() / 1000;
+        long totalMicros = duration.toNanos() / 1000;
+        // Each stream's chunk schedule: stream i plays clip i mod n, looped, starting i/N of a chunk later.
+        PriorityQueue<long[]> due = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+        List<List<AudioChunk>> loops = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            DecodedAudio clip = clips.get(i % clips.size());
+            loops.add(AudioChunker.chunk(clip, "bench-" + i, 0, options, SourceMetadata.newBuilder().build()));
+            due.add(new long[] {startMicros + i * chunkMicros / streams, i, 0});
+        }
+        try (Producer<String, AudioChunk> producer = IngestProducers.create(platform.bootstrapServers(), topic)) {
+            while (!due.isEmpty() && publishing.get()) {
+                long[] next = due.poll();
+                long captureMicros = next[0];
+                int stream = (int) next[1];
+                long seq = next[2];
+                if (realtime) {
+                    long waitMicros = captureMicros + chunkMicros - nowMicros(); // sent once captured
+                    if (waitMicros > 0) {
+                        LockSupport.parkNanos(waitMicros * 1000);
+                    }
+                }
+                List<AudioChunk> loop = loops.get(stream);
+                AudioChunk template = loop.get((int) (seq % loop.size()));
+                long frames = template.getSamples().remaining() / (2L * template.getChannels());
+                long chunkEnd = captureMicros + frames * 1_000_000L / template.getSampleRate();
+                boolean last = chunkEnd - (startMicros + stream * chunkMicros / streams) >= totalMicros;
+                AudioChunk chunk = AudioChunk.newBuilder(template).setStreamId("bench-" + stream).setSequenceNumber(seq)
+                        .setCaptureTimeMicros(captureMicros).setEndOfStream(last)
+                        .setSamples(ByteBuffer.wrap(template.getSamples().array())).build();
+                producer.send(new ProducerRecord<>(topic.name(), chunk.getStreamId(), chunk));
+                if (!last) {
+                    due.add(new long[] {chunkEnd, stream, seq + 1});
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    private static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+
+    private static KafkaConsumer<String, WindowResult> consumer(EmbeddedPlatform platform, String isolation) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        Topic<String, WindowResult> topic = platform.topics().windows;
+        KafkaConsumer<String, WindowResult> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer());
+        List<TopicPartition> tps = consumer.partitionsFor(topic.name()).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(tps);
+        consumer.seekToBeginning(tps);
+        return consumer;
+    }
+
+    static double percentile(List<Long> values, double p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        long[] sorted = values.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(sorted);
+        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+    }
+
+    void print(Result r, Duration window, Duration hop) {
+        out.printf(Locale.ROOT, "streams %d (window %s, hop %s, chunks %d ms, checkpoints every %d ms), %.0f s run%n",
+                r.streams(), window, hop, chunkDuration.toMillis(), settings.checkpointInterval().toMillis(), r.seconds());
+        out.printf(Locale.ROOT, "windows %d, %.1f windows/s sustained%n", r.windows(), r.windowsPerSecond());
+        out.printf(Locale.ROOT, "lag after window end: processing p50 %.0f ms p99 %.0f ms; committed (read_committed) p50 %.0f ms p99 %.0f ms%n",
+                r.p50Ms(), r.p99Ms(), r.committedP50Ms(), r.committedP99Ms());
+        out.printf(Locale.ROOT, "streams real time (processing-lag p99 <= %d ms): %d of %d%n", REALTIME_P99_MS, r.realtimeStreams(), r.streams());
+        out.printf(Locale.ROOT, "CPU: %.2f cores of %d%n", r.cpuCores(), Runtime.getRuntime().availableProcessors());
+        out.printf(Locale.ROOT, "goal (2-core machine): >= 300 real-time streams at 2 s / 1 s, >= 150 at 1 s / 0.5 s, p99 lag <= 1 s%n");
+    }
+}

@@ -1,0 +1,50 @@
+package io.hearken.launcher;
+
+import io.hearken.inference.job.JobSettings;
+import io.hearken.inference.job.StreamProfile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bin/hearken bench stream}: how many real-time streams the job keeps up with on this machine. */
+@Command(name = "stream", description = "Publish N streams of real recordings at real-time pace through the embedded "
+        + "stack and report sustained windows/s, streams that stayed real time, lag percentiles and CPU use.")
+final class StreamBenchCommand implements Callable<Integer> {
+    @Option(names = "--streams", defaultValue = "50", description = "Concurrent streams (default ${DEFAULT-VALUE}).")
+    int streams;
+    @Option(names = "--duration", defaultValue = "60", description = "Seconds of audio per stream (default ${DEFAULT-VALUE}).")
+    int durationSeconds;
+    @Option(names = "--realtime", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Pace publishing in real time (default ${DEFAULT-VALUE}); --no-realtime publishes as fast as possible.")
+    boolean realtime;
+    @Option(names = "--input", required = true, arity = "1..*", description = "WAV files or folders, looped per stream.")
+    List<Path> inputs;
+    @Option(names = "--profile", defaultValue = "default", description = "default (2 s / 1 s) or machine (1 s / 0.5 s).")
+    String profile;
+    @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default ${DEFAULT-VALUE}).")
+    int parallelism;
+    @Option(names = "--model", description = "Model directory.")
+    Path model;
+    @Option(names = "--chunk-ms", defaultValue = "250", description = "Audio per published chunk (default ${DEFAULT-VALUE}); "
+            + "a window is complete only when the chunk after its end arrives (resampler look-ahead), so this bounds latency.")
+    int chunkMillis;
+    @Option(names = "--checkpoint-ms", defaultValue = "1000", description = "Checkpoint interval (default ${DEFAULT-VALUE}): "
+            + "exactly-once output becomes visible to read_committed consumers at each checkpoint.")
+    int checkpointMillis;
+
+    @Override
+    public Integer call() throws Exception {
+        JobSettings defaults = JobSettings.defaults(HearkenCli.modelDir(model).toString());
+        JobSettings settings = new JobSettings(defaults.modelDir(), defaults.intraOpThreads(), defaults.profiles(),
+                defaults.scoreFloor(), defaults.minTopClasses(), defaults.featureOutputs(), Duration.ofMillis(checkpointMillis),
+                defaults.exactlyOnce(), parallelism, defaults.reassembly());
+        StreamProfile p = settings.profile(profile);
+        StreamBench bench = new StreamBench(settings, profile, Duration.ofMillis(chunkMillis), System.out);
+        StreamBench.Result result = bench.run(inputs, streams, Duration.ofSeconds(durationSeconds), realtime);
+        bench.print(result, p.window(), p.hop());
+        return HearkenCli.EXIT_OK;
+    }
+}
