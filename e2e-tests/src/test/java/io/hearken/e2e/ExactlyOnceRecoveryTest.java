@@ -3,6 +3,8 @@ package io.hearken.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hearken.featurizer.DecodedAudio;
+import io.hearken.featurizer.FrontendConfig;
+import io.hearken.featurizer.MelFrontend;
 import io.hearken.featurizer.Resampler;
 import io.hearken.featurizer.WavDecoder;
 import io.hearken.inference.job.HearkenStreamingJob;
@@ -121,14 +123,15 @@ class ExactlyOnceRecoveryTest {
         return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
     }
 
-    /** What the job must produce for a stream: the windows of the whole signal (see WindowPlan). */
+    /** What the job must produce for a stream: the frame windows of the whole signal (see WindowPlan). */
     private static List<String> expectedWindowIds(String stream, List<AudioChunk> chunks, long startMicros) {
         AudioChunk first = chunks.get(0);
         long frames = chunks.stream().mapToLong(c -> c.getSamples().remaining() / (2L * c.getChannels())).sum();
         long at32k = Resampler.outputLength(frames, first.getSampleRate(), MODEL_RATE);
+        MelFrontend frontend = new MelFrontend(FrontendConfig.efficientAt());
         List<String> ids = new ArrayList<>();
-        for (WindowPlan.Span span : WindowPlan.spans(at32k, 2 * MODEL_RATE, MODEL_RATE)) {
-            ids.add(stream + "@" + (startMicros + span.start() * 1_000_000L / MODEL_RATE));
+        for (WindowPlan.Span span : WindowPlan.spans(frontend.framesFor((int) at32k), 200, 100)) {
+            ids.add(stream + "@" + (startMicros + span.start() * 10_000L));
         }
         return ids;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hearken.error.HearkenException;
 import io.hearken.featurizer.DecodedAudio;
+import io.hearken.featurizer.LogMelFrontend;
 import io.hearken.featurizer.Resampler;
 import io.hearken.featurizer.WavDecoder;
 import io.hearken.inference.engine.Prediction;
@@ -52,15 +53,29 @@ final class OfflineTagger {
         DecodedAudio audio = WavDecoder.decode(file);
         int rate = analyzer.sampleRate();
         float[] samples = Resampler.resampleWhole(audio.mono(), audio.sampleRate(), rate);
-        List<WindowPlan.Span> spans = whole
-                ? List.of(new WindowPlan.Span(0, Math.min(samples.length, WHOLE_SECONDS * rate), true))
-                : WindowPlan.spans(samples.length, profile.windowSamples(rate), profile.hopSamples(rate));
-        for (WindowPlan.Span span : spans) {
-            if (span.end() == span.start()) {
-                continue; // empty file: nothing to tag
+        if (samples.length == 0) {
+            return; // empty file: nothing to tag
+        }
+        if (whole) {
+            float[] first = Arrays.copyOf(samples, Math.min(samples.length, WHOLE_SECONDS * rate));
+            out.println(line(file, 0, first.length / (double) rate, analyzer.analyze(first)));
+            return;
+        }
+        // As the streaming job does: the whole signal's log-mel, cut into windows of frames.
+        LogMelFrontend frontend = analyzer.frontend();
+        int hopSamples = analyzer.tagger().manifest().frontend().toConfig().hop();
+        int total = frontend.framesFor(samples.length);
+        float[] mel = frontend.compute(samples, 0, samples.length);
+        int bins = frontend.melBins();
+        for (WindowPlan.Span span : WindowPlan.spans(total, profile.windowSamples(rate) / hopSamples,
+                profile.hopSamples(rate) / hopSamples)) {
+            int frames = (int) (span.end() - span.start());
+            float[] window = new float[bins * frames];
+            for (int b = 0; b < bins; b++) {
+                System.arraycopy(mel, b * total + (int) span.start(), window, b * frames, frames);
             }
-            Prediction p = analyzer.analyze(Arrays.copyOfRange(samples, (int) span.start(), (int) span.end()));
-            out.println(line(file, span.start() / (double) rate, span.end() / (double) rate, p));
+            double end = Math.min(span.end() * hopSamples, samples.length) / (double) rate;
+            out.println(line(file, span.start() * hopSamples / (double) rate, end, analyzer.tagger().predict(window, frames)));
         }
     }
 

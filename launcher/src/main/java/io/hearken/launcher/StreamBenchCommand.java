@@ -37,10 +37,8 @@ final class StreamBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobSettings defaults = JobSettings.defaults(HearkenCli.modelDir(model).toString());
-        JobSettings settings = new JobSettings(defaults.modelDir(), defaults.intraOpThreads(), defaults.profiles(),
-                defaults.scoreFloor(), defaults.minTopClasses(), defaults.featureOutputs(), Duration.ofMillis(checkpointMillis),
-                defaults.exactlyOnce(), parallelism, defaults.reassembly());
+        JobSettings settings = JobSettings.defaults(HearkenCli.modelDir(model).toString())
+                .withParallelism(parallelism).withCheckpointInterval(Duration.ofMillis(checkpointMillis));
         StreamProfile p = settings.profile(profile);
         StreamBench bench = new StreamBench(settings, profile, Duration.ofMillis(chunkMillis), System.out);
         StreamBench.Result result = bench.run(inputs, streams, Duration.ofSeconds(durationSeconds), realtime);

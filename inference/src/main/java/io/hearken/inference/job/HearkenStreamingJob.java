@@ -1,6 +1,7 @@
 package io.hearken.inference.job;
 
-import io.hearken.featurizer.FrontendConfig;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -8,6 +9,7 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -22,6 +24,8 @@ public final class HearkenStreamingJob {
     private final Sink<WindowScores> windowSink;
     private final Sink<DeadLetterEvent> deadLetterSink;
     private final JobSettings settings;
+    /** A window not scored within this fails the job (and it restarts from the last checkpoint). */
+    static final Duration INFERENCE_TIMEOUT = Duration.ofMinutes(2);
 
     public HearkenStreamingJob(Source<ChunkEnvelope, ?, ?> source, Sink<WindowScores> windowSink,
                                Sink<DeadLetterEvent> deadLetterSink, JobSettings settings) {
@@ -41,7 +45,6 @@ public final class HearkenStreamingJob {
     }
 
     public void build(StreamExecutionEnvironment env) {
-        int modelRate = FrontendConfig.efficientAt().sampleRate();
         ReassemblySettings reassembly = settings.reassembly();
         // Event time is the capture time; idle partitions must not hold back the streams of the others.
         WatermarkStrategy<ChunkEnvelope> watermarks = WatermarkStrategy
@@ -58,9 +61,12 @@ public final class HearkenStreamingJob {
                 .union(ordered.getSideOutput(StreamReassembler.LATE_CHUNKS))
                 .sinkTo(deadLetterSink).name("dead-letters").uid("dead-letters");
         // Still partitioned by stream id: the windower reuses the reassembler's partitioning, no second shuffle.
-        DataStreamUtils.reinterpretAsKeyedStream(ordered, c -> c.streamId, Types.STRING)
-                .process(new StreamWindower(settings, modelRate)).name("stream-windower").uid("stream-windower")
-                .map(new WindowInference(settings)).name("window-inference").uid("window-inference")
+        SingleOutputStreamOperator<AudioWindow> windows = DataStreamUtils.reinterpretAsKeyedStream(ordered, c -> c.streamId, Types.STRING)
+                .process(new StreamWindower(settings)).name("stream-windower").uid("stream-windower");
+        // Ordered async I/O: windows of all streams in the task share model batches; each stream keeps its order.
+        AsyncDataStream.orderedWait(windows, new BatchedWindowInference(settings), INFERENCE_TIMEOUT.toMillis(),
+                        TimeUnit.MILLISECONDS, settings.inFlightWindows())
+                .name("window-inference").uid("window-inference")
                 .sinkTo(windowSink).name("audio-windows").uid("audio-windows");
     }
 }

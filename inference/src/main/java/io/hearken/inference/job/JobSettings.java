@@ -22,11 +22,19 @@ import java.util.TreeMap;
  * @param exactlyOnce         transactional window output (true) or at-least-once (false)
  * @param parallelism         job parallelism
  * @param reassembly          how chunks are put back in order, gaps filled and late chunks recognised
+ * @param batchMaxSize        most windows per model run ({@code inference.batch.max.size}, default 64)
+ * @param batchMaxWait        longest a window waits for its batch to fill ({@code inference.batch.max.wait}, default 10 ms)
+ * @param inFlightWindows     windows in inference at once per task ({@code job.inference.capacity}, default 256)
  */
 public record JobSettings(String modelDir, int intraOpThreads, Map<String, StreamProfile> profiles, float scoreFloor,
                           int minTopClasses, List<String> featureOutputs, Duration checkpointInterval,
                           boolean exactlyOnce, int parallelism,
-                          ReassemblySettings reassembly) implements Serializable {
+                          ReassemblySettings reassembly, int batchMaxSize, Duration batchMaxWait,
+                          int inFlightWindows) implements Serializable {
+    public static final int DEFAULT_BATCH_MAX_SIZE = 64;
+    public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofMillis(10);
+    public static final int DEFAULT_IN_FLIGHT_WINDOWS = 256;
+
     public static final float DEFAULT_SCORE_FLOOR = 0.05f;
     public static final int DEFAULT_MIN_TOP_CLASSES = 5;
     public static final List<String> DEFAULT_FEATURE_OUTPUTS = List.of("embedding", "mid");
@@ -61,6 +69,15 @@ public record JobSettings(String modelDir, int intraOpThreads, Map<String, Strea
         if (reassembly == null) {
             throw HearkenException.config("reassembly settings are missing");
         }
+        if (batchMaxSize < 1 || batchMaxSize > 4096) {
+            throw HearkenException.config("inference.batch.max.size must be in 1..4096, got " + batchMaxSize);
+        }
+        if (batchMaxWait == null || batchMaxWait.isNegative() || batchMaxWait.toSeconds() > 60) {
+            throw HearkenException.config("inference.batch.max.wait must be in 0..60 s, got " + batchMaxWait);
+        }
+        if (inFlightWindows < 1) {
+            throw HearkenException.config("job.inference.capacity must be >= 1, got " + inFlightWindows);
+        }
         if (parallelism < 1) {
             throw HearkenException.config("job.parallelism must be >= 1, got " + parallelism);
         }
@@ -69,12 +86,19 @@ public record JobSettings(String modelDir, int intraOpThreads, Map<String, Strea
     public static JobSettings defaults(String modelDir) {
         return new JobSettings(modelDir, 1, Map.of(StreamProfile.DEFAULT.name(), StreamProfile.DEFAULT,
                 StreamProfile.MACHINE.name(), StreamProfile.MACHINE), DEFAULT_SCORE_FLOOR, DEFAULT_MIN_TOP_CLASSES,
-                DEFAULT_FEATURE_OUTPUTS, DEFAULT_CHECKPOINT_INTERVAL, true, 1, ReassemblySettings.DEFAULT);
+                DEFAULT_FEATURE_OUTPUTS, DEFAULT_CHECKPOINT_INTERVAL, true, 1, ReassemblySettings.DEFAULT,
+                DEFAULT_BATCH_MAX_SIZE, DEFAULT_BATCH_MAX_WAIT, DEFAULT_IN_FLIGHT_WINDOWS);
     }
 
     public JobSettings withParallelism(int p) {
         return new JobSettings(modelDir, intraOpThreads, profiles, scoreFloor, minTopClasses, featureOutputs,
-                checkpointInterval, exactlyOnce, p, reassembly);
+                checkpointInterval, exactlyOnce, p, reassembly, batchMaxSize,
+                batchMaxWait, inFlightWindows);
+    }
+
+    public JobSettings withCheckpointInterval(Duration interval) {
+        return new JobSettings(modelDir, intraOpThreads, profiles, scoreFloor, minTopClasses, featureOutputs,
+                interval, exactlyOnce, parallelism, reassembly, batchMaxSize, batchMaxWait, inFlightWindows);
     }
 
     public StreamProfile profile(String name) {

@@ -1,7 +1,12 @@
 package io.hearken.inference.job;
 
+import io.hearken.error.HearkenException;
+import io.hearken.featurizer.FrontendConfig;
 import io.hearken.featurizer.Pcm16;
 import io.hearken.featurizer.Resampler;
+import io.hearken.featurizer.StreamingMelFrontend;
+import io.hearken.inference.engine.SharedTaggers;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -11,16 +16,17 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Slides analysis windows over one stream (keyed by stream id) of 32 kHz mono audio, as the stream's profile says.
- * Input comes in order from {@link StreamReassembler}. Chunks are mixed to mono and resampled incrementally, so
- * window boundaries are exact in the 32 kHz domain whatever the chunk sizes.
+ * Turns one stream (keyed by stream id, in order from {@link StreamReassembler}) into sliding windows of log-mel
+ * frames for the model. Chunks are mixed to mono, resampled to the model's rate and fed to the streaming front end
+ * the model's manifest describes, so each frame is computed once however many windows overlap it, and the frames
+ * are exactly those of the whole-signal computation whatever the chunk sizes.
  *
- * <p>A window is emitted once audio beyond its end has arrived, so that the last window of a finite stream can
- * always carry the end-of-stream mark. At end of stream exactly one final window is emitted: the next regular
- * window if it ends exactly at the end, otherwise the last window-length of audio (or all of it, for streams
- * shorter than a window). State is then cleared.
+ * <p>Windows are spans of frames: window k covers frames [k·hop, k·hop + length). A window is emitted once a frame
+ * beyond its end exists, so that the last window of a finite stream can always carry the end-of-stream mark. At the
+ * end exactly one final window is emitted: the next regular one if it ends exactly at the last frame, otherwise the
+ * last window-length of frames (or all, for streams shorter than a window). State is then cleared.
  *
- * <p>A gap-fill chunk appends silence and marks the windows that overlap it. A restart (long gap, format change)
+ * <p>A gap-fill chunk feeds silence and marks the windows overlapping it. A restart (long gap, format change)
  * finishes the current segment's windows and begins afresh at the restarting chunk's capture time.
  */
 public final class StreamWindower extends KeyedProcessFunction<String, ChunkEvent, AudioWindow> {
@@ -29,22 +35,46 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
     static final float SILENCE_DBFS = -120f;
 
     private final JobSettings settings;
-    private final int targetRate;
+    private transient FrontendConfig frontend;
     private transient ValueState<WindowerState> state;
     private transient Counter chunksIn;
     private transient Counter windowsOut;
 
-    public StreamWindower(JobSettings settings, int targetRate) {
+    public StreamWindower(JobSettings settings) {
         this.settings = settings;
-        this.targetRate = targetRate;
     }
 
     @Override
     public void open(OpenContext openContext) {
+        // The front end is the model's: taken from its manifest through the JVM-wide shared session.
+        frontend = SharedTaggers.acquire(Path.of(settings.modelDir()), settings.intraOpThreads()).manifest().frontend().toConfig();
+        for (StreamProfile p : settings.profiles().values()) {
+            if (p.windowSamples(frontend.sampleRate()) % frontend.hop() != 0 || p.hopSamples(frontend.sampleRate()) % frontend.hop() != 0) {
+                throw HearkenException.config("profile " + p.name() + ": window " + p.window() + " and hop " + p.hop()
+                        + " must be whole numbers of the model's frame hop (" + frontend.hop() + " samples at "
+                        + frontend.sampleRate() + " Hz)");
+            }
+        }
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("windower", WindowerState.class));
         var metrics = getRuntimeContext().getMetricGroup();
         chunksIn = metrics.counter("chunksIn");
         windowsOut = metrics.counter("windowsOut");
+    }
+
+    @Override
+    public void close() {
+        if (frontend != null) {
+            SharedTaggers.release(Path.of(settings.modelDir()));
+            frontend = null;
+        }
+    }
+
+    private int windowFrames(StreamProfile p) {
+        return p.windowSamples(frontend.sampleRate()) / frontend.hop();
+    }
+
+    private int hopFrames(StreamProfile p) {
+        return p.hopSamples(frontend.sampleRate()) / frontend.hop();
     }
 
     @Override
@@ -59,39 +89,51 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
             s = start(chunk);
         }
         Resampler resampler = Resampler.restore(s.resampler);
-        StreamProfile profile = settings.profile(s.profile);
-        int window = profile.windowSamples(targetRate);
-        int hop = profile.hopSamples(targetRate);
+        StreamingMelFrontend mel = StreamingMelFrontend.restore(frontend, s.frontend);
         if (chunk.gapFillFrames > 0) {
             // Marked on the input timeline: the resampler's output lags its input by the filter's delay.
-            long from = resampler.consumed() * targetRate / chunk.sampleRate;
-            append(s, resampler.process(new float[(int) chunk.gapFillFrames], 0, (int) chunk.gapFillFrames));
-            markGap(s, from, from + chunk.gapFillFrames * targetRate / chunk.sampleRate);
+            long from = resampler.consumed() * frontend.sampleRate() / chunk.sampleRate;
+            long to = from + chunk.gapFillFrames * frontend.sampleRate() / chunk.sampleRate;
+            feed(s, mel, resampler.process(new float[(int) chunk.gapFillFrames], 0, (int) chunk.gapFillFrames));
+            markGap(s, from / frontend.hop(), (to + frontend.hop() - 1) / frontend.hop());
         } else {
             float[] mono = mixToMono(Pcm16.fromPcm16le(chunk.pcm16, chunk.streamId), chunk.channels);
-            append(s, resampler.process(mono, 0, mono.length));
+            feed(s, mel, resampler.process(mono, 0, mono.length));
         }
-        s.resampler = resampler.snapshot();
-        emitCompleteWindows(chunk.streamId, s, window, hop, out);
+        emitCompleteWindows(chunk.streamId, s, out);
         if (chunk.endOfStream) {
-            finishSegment(chunk.streamId, s, out, true);
+            finishSegment(chunk.streamId, s, resampler, mel, out, true);
             state.clear();
             return;
         }
-        trim(s, window, hop);
+        s.resampler = resampler.snapshot();
+        s.frontend = mel.snapshot();
+        trim(s);
         state.update(s);
     }
 
-    /** Flushes the resampler and emits the segment's remaining windows, ending with its final window. */
     private void finishSegment(String streamId, WindowerState s, Collector<AudioWindow> out, boolean endOfStream) {
-        Resampler resampler = Resampler.restore(s.resampler);
-        append(s, resampler.flush());
-        StreamProfile profile = settings.profile(s.profile);
-        int window = profile.windowSamples(targetRate);
-        int hop = profile.hopSamples(targetRate);
-        emitCompleteWindows(streamId, s, window, hop, out);
-        if (s.produced() > 0) {
-            emitFinalWindow(streamId, s, window, hop, out, endOfStream);
+        finishSegment(streamId, s, Resampler.restore(s.resampler), StreamingMelFrontend.restore(frontend, s.frontend),
+                out, endOfStream);
+    }
+
+    /** Flushes resampler and front end, then emits the segment's remaining windows, ending with its final one. */
+    private void finishSegment(String streamId, WindowerState s, Resampler resampler, StreamingMelFrontend mel,
+                               Collector<AudioWindow> out, boolean endOfStream) {
+        feed(s, mel, resampler.flush());
+        mel.finish((frame, column) -> appendFrame(s, column));
+        if (s.pendingSamples > 0) {
+            appendBlock(s, s.pendingEnergy);
+            s.pendingEnergy = 0;
+            s.pendingSamples = 0;
+        }
+        emitCompleteWindows(streamId, s, out);
+        StreamProfile p = settings.profile(s.profile);
+        long total = s.framesAvailable();
+        if (total > 0) {
+            long nextStart = s.nextWindowStart(hopFrames(p));
+            long start = nextStart + windowFrames(p) == total ? nextStart : Math.max(0, total - windowFrames(p));
+            emit(streamId, s, start, total, endOfStream, out);
         } else if (endOfStream) {
             emit(streamId, s, 0, 0, true, out); // an empty stream still ends with an end-of-stream window
         }
@@ -109,54 +151,108 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
         s.sampleRate = chunk.sampleRate;
         s.channels = chunk.channels;
         s.profile = chunk.profile;
-        s.streamStartMicros = chunk.captureTimeMicros;
-        s.resampler = new Resampler(chunk.sampleRate, targetRate).snapshot();
-        s.buffer = new float[0];
-        s.bufferStart = 0;
-        s.nextWindowIndex = 0;
+        s.segmentStartMicros = chunk.captureTimeMicros;
+        s.resampler = new Resampler(chunk.sampleRate, frontend.sampleRate()).snapshot();
+        s.frontend = new StreamingMelFrontend(frontend).snapshot();
         s.source = chunk.source;
         return s;
     }
 
-    private void emitCompleteWindows(String streamId, WindowerState s, int window, int hop, Collector<AudioWindow> out) {
-        while (s.nextWindowStart(hop) + window < s.produced()) {
+    /** Model-rate samples into the front end; their energy per frame hop for loudness. */
+    private void feed(WindowerState s, StreamingMelFrontend mel, float[] samples) {
+        if (samples.length == 0) {
+            return;
+        }
+        int hop = frontend.hop();
+        for (float v : samples) {
+            s.pendingEnergy += (double) v * v;
+            if (++s.pendingSamples == hop) {
+                appendBlock(s, s.pendingEnergy);
+                s.pendingEnergy = 0;
+                s.pendingSamples = 0;
+            }
+        }
+        s.samplesFed += samples.length;
+        mel.accept(samples, 0, samples.length, (frame, column) -> appendFrame(s, column));
+    }
+
+    private void emitCompleteWindows(String streamId, WindowerState s, Collector<AudioWindow> out) {
+        StreamProfile p = settings.profile(s.profile);
+        int window = windowFrames(p);
+        int hop = hopFrames(p);
+        while (s.nextWindowStart(hop) + window < s.framesAvailable()) {
             long start = s.nextWindowStart(hop);
             emit(streamId, s, start, start + window, false, out);
         }
     }
 
-    private void emitFinalWindow(String streamId, WindowerState s, int window, int hop, Collector<AudioWindow> out,
-                                 boolean endOfStream) {
-        long produced = s.produced();
-        long nextStart = s.nextWindowStart(hop);
-        long start = nextStart + window == produced ? nextStart : Math.max(0, produced - window);
-        emit(streamId, s, start, produced, endOfStream, out);
-    }
-
-    private void emit(String streamId, WindowerState s, long start, long end, boolean endOfStream, Collector<AudioWindow> out) {
+    private void emit(String streamId, WindowerState s, long startFrame, long endFrame, boolean endOfStream,
+                      Collector<AudioWindow> out) {
+        int bins = frontend.melBins();
+        int frames = (int) (endFrame - startFrame);
+        int first = (int) (startFrame - s.framesStart);
         AudioWindow w = new AudioWindow();
         w.streamId = streamId;
         w.windowIndex = s.nextWindowIndex++;
-        w.startMicros = s.streamStartMicros + start * 1_000_000L / targetRate;
-        w.endMicros = s.streamStartMicros + end * 1_000_000L / targetRate;
-        w.samples = Arrays.copyOfRange(s.buffer, (int) (start - s.bufferStart), (int) (end - s.bufferStart));
-        w.loudnessDbfs = loudnessDbfs(w.samples);
+        long hop = frontend.hop();
+        w.startMicros = s.segmentStartMicros + startFrame * hop * 1_000_000L / frontend.sampleRate();
+        w.endMicros = s.segmentStartMicros + Math.min(endFrame * hop, s.samplesFed) * 1_000_000L / frontend.sampleRate();
+        w.mel = new float[bins * frames];
+        w.frames = frames;
+        for (int t = 0; t < frames; t++) { // frame-major columns → the model's [bin][frame] layout
+            int column = (first + t) * bins;
+            for (int b = 0; b < bins; b++) {
+                w.mel[b * frames + t] = s.mel[column + b];
+            }
+        }
+        double energy = 0;
+        long samples = 0;
+        for (int t = 0; t < frames && first + t < s.blocks; t++) {
+            energy += s.blockEnergy[first + t];
+            samples += hop;
+        }
+        w.loudnessDbfs = energy <= 0 || samples == 0 ? SILENCE_DBFS
+                : (float) Math.max(SILENCE_DBFS, 10 * Math.log10(energy / samples));
         w.endOfStream = endOfStream;
-        w.gapFilled = overlapsGap(s, start, end);
+        w.gapFilled = overlapsGap(s, startFrame, endFrame);
         w.profile = s.profile;
         w.source = s.source;
         windowsOut.inc();
         out.collect(w);
     }
 
-    /** Keeps what the next window and a possible final tail window still need. */
-    private static void trim(WindowerState s, int window, int hop) {
-        long keepFrom = Math.min(s.nextWindowStart(hop), Math.max(0, s.produced() - window));
-        if (keepFrom > s.bufferStart) {
-            s.buffer = Arrays.copyOfRange(s.buffer, (int) (keepFrom - s.bufferStart), s.buffer.length);
-            s.bufferStart = keepFrom;
-            pruneGaps(s);
+    private void appendFrame(WindowerState s, float[] column) {
+        int bins = column.length;
+        if ((s.melFrames + 1) * bins > s.mel.length) {
+            s.mel = Arrays.copyOf(s.mel, Math.max(bins * 64, s.mel.length * 2));
         }
+        System.arraycopy(column, 0, s.mel, s.melFrames * bins, bins);
+        s.melFrames++;
+    }
+
+    private static void appendBlock(WindowerState s, double energy) {
+        if (s.blocks == s.blockEnergy.length) {
+            s.blockEnergy = Arrays.copyOf(s.blockEnergy, Math.max(64, s.blockEnergy.length * 2));
+        }
+        s.blockEnergy[s.blocks++] = energy;
+    }
+
+    /** Keeps the frames the next window and a possible final tail window still need. */
+    private void trim(WindowerState s) {
+        StreamProfile p = settings.profile(s.profile);
+        long keepFrom = Math.min(s.nextWindowStart(hopFrames(p)), Math.max(0, s.framesAvailable() - windowFrames(p)));
+        int drop = (int) (keepFrom - s.framesStart);
+        if (drop <= 0) {
+            return;
+        }
+        int bins = frontend.melBins();
+        System.arraycopy(s.mel, drop * bins, s.mel, 0, (s.melFrames - drop) * bins);
+        s.melFrames -= drop;
+        int dropBlocks = Math.min(drop, s.blocks);
+        System.arraycopy(s.blockEnergy, dropBlocks, s.blockEnergy, 0, s.blocks - dropBlocks);
+        s.blocks -= dropBlocks;
+        s.framesStart = keepFrom;
+        pruneGaps(s);
     }
 
     private static void markGap(WindowerState s, long from, long to) {
@@ -178,7 +274,7 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
     private static void pruneGaps(WindowerState s) {
         int keep = 0;
         for (int i = 0; i < s.gapFrom.length; i++) {
-            if (s.gapTo[i] > s.bufferStart) {
+            if (s.gapTo[i] > s.framesStart) {
                 s.gapFrom[keep] = s.gapFrom[i];
                 s.gapTo[keep] = s.gapTo[i];
                 keep++;
@@ -186,15 +282,6 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
         }
         s.gapFrom = Arrays.copyOf(s.gapFrom, keep);
         s.gapTo = Arrays.copyOf(s.gapTo, keep);
-    }
-
-    private static void append(WindowerState s, float[] samples) {
-        if (samples.length == 0) {
-            return;
-        }
-        float[] joined = Arrays.copyOf(s.buffer, s.buffer.length + samples.length);
-        System.arraycopy(samples, 0, joined, s.buffer.length, samples.length);
-        s.buffer = joined;
     }
 
     static float[] mixToMono(float[] interleaved, int channels) {
@@ -210,16 +297,5 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
             mono[i] = sum / channels;
         }
         return mono;
-    }
-
-    static float loudnessDbfs(float[] samples) {
-        double energy = 0;
-        for (float v : samples) {
-            energy += (double) v * v;
-        }
-        if (samples.length == 0 || energy == 0) {
-            return SILENCE_DBFS;
-        }
-        return (float) Math.max(SILENCE_DBFS, 10 * Math.log10(energy / samples.length));
     }
 }

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which windows a finite stream of {@code total} samples yields — the rule {@link StreamWindower} follows
- * incrementally, written once for whole signals (offline tagging and tests).
+ * Which windows a finite stream of {@code total} frames yields — the rule {@link StreamWindower} follows
+ * incrementally, written once for whole signals (offline tagging and tests): regular windows every hop while
+ * frames remain beyond their end, then exactly one final window ending at the last frame.
  */
 public final class WindowPlan {
     private WindowPlan() {

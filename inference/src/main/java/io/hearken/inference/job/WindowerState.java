@@ -1,38 +1,50 @@
 package io.hearken.inference.job;
 
 import io.hearken.featurizer.Resampler;
+import io.hearken.featurizer.StreamingMelFrontend;
 
 /**
- * Everything the windower remembers about one stream between chunks (Flink POJO, checkpointed): where the stream
- * is, the resampler's tail, and the 32 kHz samples not yet fully consumed by windows.
+ * Everything the windower remembers about one stream between chunks (Flink POJO, checkpointed): the resampler's
+ * and the streaming front end's tails, and the mel frames (with their audio energy) that windows still need.
+ * Positions are counted in frames of the current segment (a stream restarts its segment after a long gap).
  */
 public class WindowerState {
     public int sampleRate;
     public int channels;
     public String profile;
-    public long streamStartMicros;
+    public long segmentStartMicros;
     public Resampler.State resampler;
-    /** 32 kHz samples from {@link #bufferStart} on. */
-    public float[] buffer;
-    /** Index, in the stream segment's 32 kHz samples, of buffer[0]. */
-    public long bufferStart;
+    public StreamingMelFrontend.State frontend;
+    /** Mel columns, frame-major ({@code melBins} values per frame), from frame {@link #framesStart} on. */
+    public float[] mel = new float[0];
+    public int melFrames;
+    /** Audio energy (sum of squares) of each frame's hop of samples, aligned with {@link #mel}. */
+    public double[] blockEnergy = new double[0];
+    public int blocks;
+    /** The hop of samples still filling up: its energy and sample count. */
+    public double pendingEnergy;
+    public int pendingSamples;
+    /** Segment frame index of mel[0] and blockEnergy[0]. */
+    public long framesStart;
+    /** Model-rate samples fed into the front end in this segment. */
+    public long samplesFed;
     public long nextWindowIndex;
-    /** Index of the window the current segment started with: windows are counted per stream, positions per segment. */
+    /** Index of the first window of this segment: windows are counted per stream, positions per segment. */
     public long segmentFirstWindow;
     public SourceInfo source;
-    /** Gap-filled (synthetic silence) ranges [from, to) in segment samples, still inside the buffer. */
+    /** Gap-filled (synthetic silence) frame ranges [from, to) of this segment, still buffered. */
     public long[] gapFrom = new long[0];
     public long[] gapTo = new long[0];
 
     public WindowerState() {
     }
 
-    long produced() {
-        return bufferStart + buffer.length;
+    long framesAvailable() {
+        return framesStart + melFrames;
     }
 
-    /** Start, in segment samples, of the next window to emit. */
-    long nextWindowStart(int hop) {
-        return (nextWindowIndex - segmentFirstWindow) * hop;
+    /** First frame of the next window to emit. */
+    long nextWindowStart(int hopFrames) {
+        return (nextWindowIndex - segmentFirstWindow) * hopFrames;
     }
 }

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole job on a MiniCluster at parallelism 2, on 20 interleaved real recordings: every window equals what the offline path
- * (whole-file resample → same windows → same front end and model) computes, and poison records become dead letters.
+ * (whole-file resample → whole-file log-mel → the same frame windows → the model) computes, and poison records become dead letters.
  */
 class HearkenStreamingJobTest {
     private static final String REGISTRY_URL = "mock://HearkenStreamingJobTest";
@@ -185,18 +185,22 @@ class HearkenStreamingJobTest {
     }
 
     private static void assertMatchesOffline(String clip, List<WindowScores> windows, WindowAnalyzer analyzer, JobSettings settings) {
-        // Offline: the PCM16 the job received, mixed and resampled as a whole.
+        // Offline: the PCM16 the job received, mixed, resampled and turned into log-mel as a whole, then cut.
         DecodedAudio audio = WavDecoder.decode(SHARED.resolve("audio").resolve(clip));
         float[] pcm = Pcm16.fromPcm16le(Pcm16.toPcm16le(audio.interleaved()));
         float[] mono = StreamWindower.mixToMono(pcm, audio.channels());
         float[] at32k = Resampler.resampleWhole(mono, audio.sampleRate(), 32000);
-        List<WindowPlan.Span> spans = WindowPlan.spans(at32k.length, 64000, 32000);
+        int total = analyzer.frontend().framesFor(at32k.length);
+        float[] mel = analyzer.frontend().compute(at32k, 0, at32k.length);
+        List<WindowPlan.Span> spans = WindowPlan.spans(total, 200, 100);
         assertThat(windows).as(clip).hasSize(spans.size());
         for (int i = 0; i < spans.size(); i++) {
             WindowScores w = windows.get(i);
+            WindowPlan.Span span = spans.get(i);
             assertThat(w.windowIndex).isEqualTo(i);
             assertThat(w.endOfStream).isEqualTo(i == spans.size() - 1);
-            Prediction expected = analyzer.analyze(Arrays.copyOfRange(at32k, (int) spans.get(i).start(), (int) spans.get(i).end()));
+            Prediction expected = analyzer.tagger().predict(StreamWindowerTest.slice(mel, total, span.start(), span.end()),
+                    (int) (span.end() - span.start()));
             float[] p = expected.probabilities();
             int[] classes = WindowAnalyzer.reportedClasses(p, settings.scoreFloor(), settings.minTopClasses());
             assertThat(w.classIndices).as("%s window %d classes", clip, i).containsExactly(classes);

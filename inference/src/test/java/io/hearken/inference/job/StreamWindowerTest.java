@@ -2,8 +2,11 @@ package io.hearken.inference.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hearken.featurizer.FrontendConfig;
+import io.hearken.featurizer.MelFrontend;
 import io.hearken.featurizer.Pcm16;
 import io.hearken.featurizer.Resampler;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,12 +17,18 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class StreamWindowerTest {
-    private static final int MODEL_RATE = 32000;
-    private static final JobSettings SETTINGS = JobSettings.defaults("/unused-by-the-windower");
+    static final Path MODEL = Path.of(System.getProperty("hearken.shared.dir", "../../shared")).resolve("models/efficientat-mn04");
+    private static final JobSettings SETTINGS = JobSettings.defaults(MODEL.toString());
+    private static final FrontendConfig FRONTEND = FrontendConfig.efficientAt();
+    private static final int RATE = FRONTEND.sampleRate();
+    private static final int BINS = FRONTEND.melBins();
+    /** 2 s windows, 1 s hop, in 10 ms frames. */
+    private static final int WINDOW = 200;
+    private static final int HOP = 100;
 
     private static KeyedOneInputStreamOperatorTestHarness<String, ChunkEvent, AudioWindow> harness() throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new StreamWindower(SETTINGS, MODEL_RATE)), c -> c.streamId, Types.STRING);
+                new KeyedProcessOperator<>(new StreamWindower(SETTINGS)), c -> c.streamId, Types.STRING);
         harness.open();
         return harness;
     }
@@ -58,13 +67,26 @@ class StreamWindowerTest {
         return chunks;
     }
 
+    /** The whole-signal mel ([bins][frames]) cut to a window, as the model takes it. */
+    static float[] slice(float[] mel, int totalFrames, long start, long end) {
+        int frames = (int) (end - start);
+        float[] out = new float[BINS * frames];
+        for (int b = 0; b < BINS; b++) {
+            System.arraycopy(mel, b * totalFrames + (int) start, out, b * frames, frames);
+        }
+        return out;
+    }
+
     @Test
     void anyChunkingYieldsTheWindowsOfTheWholeSignal() throws Exception {
         int rate = 44100;
         int channels = 2;
         float[] audio = signal(rate * 5 + 1234, channels, 1);
-        float[] whole = Resampler.resampleWhole(StreamWindower.mixToMono(audio, channels), rate, MODEL_RATE);
-        List<WindowPlan.Span> expected = WindowPlan.spans(whole.length, 2 * MODEL_RATE, MODEL_RATE);
+        float[] whole = Resampler.resampleWhole(StreamWindower.mixToMono(audio, channels), rate, RATE);
+        MelFrontend frontend = new MelFrontend(FRONTEND);
+        int total = frontend.framesFor(whole.length);
+        float[] mel = frontend.compute(whole, 0, whole.length);
+        List<WindowPlan.Span> expected = WindowPlan.spans(total, WINDOW, HOP);
 
         for (long seed = 0; seed < 3; seed++) {
             var harness = harness();
@@ -79,28 +101,14 @@ class StreamWindowerTest {
                 AudioWindow w = windows.get(i);
                 assertThat(w.windowIndex).isEqualTo(i);
                 assertThat(w.endOfStream).isEqualTo(span.last());
-                assertThat(w.startMicros).isEqualTo(1_000_000L + span.start() * 1_000_000L / MODEL_RATE);
-                assertThat(w.samples).as("window %d, seed %d", i, seed)
-                        .containsExactly(Arrays.copyOfRange(whole, (int) span.start(), (int) span.end()));
+                assertThat(w.startMicros).isEqualTo(1_000_000L + span.start() * 10_000L);
+                assertThat(w.frames).isEqualTo((int) (span.end() - span.start()));
+                assertThat(w.mel).as("window %d, seed %d", i, seed).containsExactly(slice(mel, total, span.start(), span.end()));
+                assertThat(w.loudnessDbfs).isBetween(-20f, -5f);
             }
             assertNothingLeft(harness);
             harness.close();
         }
-    }
-
-    private static void process(KeyedOneInputStreamOperatorTestHarness<String, ChunkEvent, AudioWindow> harness, ChunkEvent c) {
-        try {
-            harness.processElement(c, 0);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** After end of stream nothing is left. */
-    private static void assertNothingLeft(
-            KeyedOneInputStreamOperatorTestHarness<String, ChunkEvent, AudioWindow> harness) {
-        assertThat(harness.numKeyedStateEntries()).as("state left after end of stream").isZero();
-        assertThat(harness.numEventTimeTimers() + harness.numProcessingTimeTimers()).as("timers left").isZero();
     }
 
     @Test
@@ -115,15 +123,15 @@ class StreamWindowerTest {
         fill.gapFillFrames = 8000; // 0.5 s missing, replaced by silence after the first 6 s
         fill.profile = "default";
         fill.source = new SourceInfo();
-        ChunkEvent last = chunks.get(chunks.size() - 1);
-        last.endOfStream = false;
+        chunks.get(chunks.size() - 1).endOfStream = false;
         chunks.forEach(c -> process(harness, c));
         process(harness, fill);
         for (ChunkEvent c : chunks("g", signal(16000 * 3, 1, 12), 16000, 1, new Random(4))) {
             process(harness, c);
         }
         List<AudioWindow> windows = harness.extractOutputValues();
-        // 9.5 s: windows start at 0..7 s, then the final [7.5, 9.5); the gap [6, 6.5) s lies in those starting at 5 and 6.
+        // 9.5 s = 950 frames: windows start at 0..7 s, then the final [7.5, 9.5); the gap [6, 6.5) s lies in those
+        // starting at 5 and 6 s.
         assertThat(windows).extracting(w -> w.gapFilled)
                 .containsExactly(false, false, false, false, false, true, true, false, false);
         assertNothingLeft(harness);
@@ -142,7 +150,7 @@ class StreamWindowerTest {
         second.forEach(c -> process(harness, c));
 
         List<AudioWindow> windows = harness.extractOutputValues();
-        // Segment 1 (3 s): [0,2) and the final [1,3); segment 2 (2 s): one window [0,2) at the new time.
+        // Segment 1 (3 s): [0,2) and the final [1,3); segment 2 (2 s): one window at the new time.
         assertThat(windows).extracting(w -> w.windowIndex).containsExactly(0L, 1L, 2L);
         assertThat(windows).extracting(w -> w.endOfStream).containsExactly(false, false, true);
         assertThat(windows.get(1).endMicros).isEqualTo(1_000_000L + 3_000_000L);
@@ -161,7 +169,7 @@ class StreamWindowerTest {
         List<AudioWindow> windows = harness.extractOutputValues();
         assertThat(windows).singleElement().satisfies(w -> {
             assertThat(w.endOfStream).isTrue();
-            assertThat(w.samples).hasSize(16000);
+            assertThat(w.frames).isEqualTo(new MelFrontend(FRONTEND).framesFor(16000));
             assertThat(w.loudnessDbfs).isBetween(-15f, -5f);
         });
         harness.close();
@@ -169,10 +177,21 @@ class StreamWindowerTest {
 
     @Test
     void windowPlanCoversTheEndExactlyOnce() {
-        assertThat(WindowPlan.spans(160_000, 64_000, 32_000)).extracting(WindowPlan.Span::start)
-                .containsExactly(0L, 32_000L, 64_000L, 96_000L);
-        assertThat(WindowPlan.spans(150_000, 64_000, 32_000)).last()
-                .isEqualTo(new WindowPlan.Span(86_000, 150_000, true));
-        assertThat(WindowPlan.spans(0, 64_000, 32_000)).containsExactly(new WindowPlan.Span(0, 0, true));
+        assertThat(WindowPlan.spans(500, 200, 100)).extracting(WindowPlan.Span::start).containsExactly(0L, 100L, 200L, 300L);
+        assertThat(WindowPlan.spans(469, 200, 100)).last().isEqualTo(new WindowPlan.Span(269, 469, true));
+        assertThat(WindowPlan.spans(0, 200, 100)).containsExactly(new WindowPlan.Span(0, 0, true));
+    }
+
+    private static void process(KeyedOneInputStreamOperatorTestHarness<String, ChunkEvent, AudioWindow> harness, ChunkEvent c) {
+        try {
+            harness.processElement(c, 0);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void assertNothingLeft(KeyedOneInputStreamOperatorTestHarness<String, ChunkEvent, AudioWindow> harness) {
+        assertThat(harness.numKeyedStateEntries()).as("state left after end of stream").isZero();
+        assertThat(harness.numEventTimeTimers() + harness.numProcessingTimeTimers()).as("timers left").isZero();
     }
 }

@@ -1,39 +1,64 @@
 package io.hearken.inference.job;
 
 import io.hearken.inference.engine.AudioTagger;
+import io.hearken.inference.engine.BatchingConfig;
+import io.hearken.inference.engine.BatchingPredictor;
 import io.hearken.inference.engine.Prediction;
 import io.hearken.inference.engine.SharedTaggers;
 import io.hearken.inference.engine.WindowAnalyzer;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
 /**
- * Computes the log-mel and runs the model on each window. All instances in a JVM share one ONNX Runtime session
- * per model ({@link SharedTaggers}); each has its own front end.
+ * Runs the model on windows through the JVM-wide {@link BatchingPredictor} of the model: windows from every stream
+ * and every task in the TaskManager share batches (up to the maximum size, or the maximum wait). Used with ordered
+ * async I/O, so each stream's windows leave in order and in-flight windows are part of checkpoints.
  */
-public final class WindowInference extends RichMapFunction<AudioWindow, WindowScores> {
+public final class BatchedWindowInference extends RichAsyncFunction<AudioWindow, WindowScores> {
     private static final long serialVersionUID = 1L;
 
     private final JobSettings settings;
     private transient AudioTagger tagger;
-    private transient WindowAnalyzer analyzer;
+    private transient BatchingPredictor batcher;
     private transient Counter inferred;
 
-    public WindowInference(JobSettings settings) {
+    public BatchedWindowInference(JobSettings settings) {
         this.settings = settings;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        tagger = SharedTaggers.acquire(Path.of(settings.modelDir()), settings.intraOpThreads());
-        analyzer = new WindowAnalyzer(tagger);
-        inferred = getRuntimeContext().getMetricGroup().counter("windowsInferred");
+        Path model = Path.of(settings.modelDir());
+        tagger = SharedTaggers.acquire(model, settings.intraOpThreads());
+        batcher = SharedTaggers.batcher(model, new BatchingConfig(settings.batchMaxSize(), settings.batchMaxWait()));
+        var metrics = getRuntimeContext().getMetricGroup();
+        inferred = metrics.counter("windowsInferred");
+        metrics.gauge("batches", (Gauge<Long>) () -> batcher.stats().batches());
+        metrics.gauge("meanBatchSize", (Gauge<Double>) () -> batcher.stats().meanBatchSize());
     }
 
     @Override
-    public WindowScores map(AudioWindow w) {
+    public void asyncInvoke(AudioWindow w, ResultFuture<WindowScores> result) {
+        if (w.frames == 0) { // an empty stream still ends with a (scoreless) end-of-stream window
+            result.complete(List.of(scores(w, null)));
+            return;
+        }
+        batcher.submit(w.mel, w.frames).whenComplete((prediction, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                inferred.inc();
+                result.complete(List.of(scores(w, prediction)));
+            }
+        });
+    }
+
+    private WindowScores scores(AudioWindow w, Prediction prediction) {
         WindowScores out = new WindowScores();
         out.streamId = w.streamId;
         out.windowId = w.windowId();
@@ -48,7 +73,7 @@ public final class WindowInference extends RichMapFunction<AudioWindow, WindowSc
         out.endOfStream = w.endOfStream;
         out.gapFilled = w.gapFilled;
         out.source = w.source;
-        if (w.samples.length == 0) { // an empty stream still ends with a (scoreless) end-of-stream window
+        if (prediction == null) {
             out.classIndices = new int[0];
             out.classLabels = new String[0];
             out.classScores = new float[0];
@@ -56,7 +81,6 @@ public final class WindowInference extends RichMapFunction<AudioWindow, WindowSc
             out.featureValues = new float[0][];
             return out;
         }
-        Prediction prediction = analyzer.analyze(w.samples);
         float[] probabilities = prediction.probabilities();
         int[] chosen = WindowAnalyzer.reportedClasses(probabilities, settings.scoreFloor(), settings.minTopClasses());
         out.classIndices = chosen;
@@ -71,7 +95,6 @@ public final class WindowInference extends RichMapFunction<AudioWindow, WindowSc
         for (int i = 0; i < out.featureNames.length; i++) {
             out.featureValues[i] = prediction.feature(out.featureNames[i]);
         }
-        inferred.inc();
         return out;
     }
 
