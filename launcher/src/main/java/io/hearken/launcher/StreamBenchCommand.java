@@ -17,6 +17,8 @@ final class StreamBenchCommand implements Callable<Integer> {
     int streams;
     @Option(names = "--duration", defaultValue = "60", description = "Seconds of audio per stream (default ${DEFAULT-VALUE}).")
     int durationSeconds;
+    @Option(names = "--warmup", defaultValue = "20", description = "Seconds left out of the figures at the start (default ${DEFAULT-VALUE}).")
+    int warmupSeconds;
     @Option(names = "--realtime", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Pace publishing in real time (default ${DEFAULT-VALUE}); --no-realtime publishes as fast as possible.")
     boolean realtime;
@@ -41,7 +43,8 @@ final class StreamBenchCommand implements Callable<Integer> {
                 .withParallelism(parallelism).withCheckpointInterval(Duration.ofMillis(checkpointMillis));
         StreamProfile p = settings.profile(profile);
         StreamBench bench = new StreamBench(settings, profile, Duration.ofMillis(chunkMillis), System.out);
-        StreamBench.Result result = bench.run(inputs, streams, Duration.ofSeconds(durationSeconds), realtime);
+        StreamBench.Result result = bench.run(inputs, streams, Duration.ofSeconds(durationSeconds),
+                Duration.ofSeconds(Math.min(warmupSeconds, durationSeconds - 1)), realtime);
         bench.print(result, p.window(), p.hop());
         return HearkenCli.EXIT_OK;
     }
