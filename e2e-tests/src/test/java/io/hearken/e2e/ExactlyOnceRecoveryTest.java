@@ -14,6 +14,7 @@ import io.hearken.inference.job.WindowPlan;
 import io.hearken.ingest.AudioChunker;
 import io.hearken.ingest.IngestOptions;
 import io.hearken.ingest.IngestProducers;
+import io.hearken.launcher.TopicReaders;
 import io.hearken.launcher.embedded.EmbeddedKafkaBroker;
 import io.hearken.launcher.embedded.InProcessSchemaRegistry;
 import io.hearken.schemas.AudioChunk;
@@ -32,7 +33,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -43,12 +43,10 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,7 +90,7 @@ class ExactlyOnceRecoveryTest {
             CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> publishInRealTime(broker, topics, streams, start));
 
             JobClient first = startJob(broker, registry, settings, Optional.empty());
-            try (KafkaConsumer<String, WindowResult> windows = consumer(broker, topics)) {
+            try (KafkaConsumer<String, WindowResult> windows = TopicReaders.fromBeginning(broker.bootstrapServers(), topics.windows, "read_committed")) {
                 Map<String, List<WindowResult>> seen = new HashMap<>();
                 // Crash only once windows are committed and a checkpoint is retained, mid-stream.
                 pollUntil(windows, seen, () -> total(seen) >= 6 && latestCheckpoint().isPresent(), Duration.ofMinutes(3));
@@ -183,19 +181,6 @@ class ExactlyOnceRecoveryTest {
 
     private static long checkpointNumber(Path chk) {
         return Long.parseLong(chk.getFileName().toString().substring("chk-".length()));
-    }
-
-    private static KafkaConsumer<String, WindowResult> consumer(EmbeddedKafkaBroker broker, HearkenTopics topics) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<String, WindowResult> consumer = new KafkaConsumer<>(props, topics.windows.keySerde().deserializer(),
-                topics.windows.valueSerde().deserializer());
-        List<TopicPartition> tps = consumer.partitionsFor(topics.windows.name()).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(tps);
-        consumer.seekToBeginning(tps);
-        return consumer;
     }
 
     private static void pollUntil(KafkaConsumer<String, WindowResult> consumer, Map<String, List<WindowResult>> seen,

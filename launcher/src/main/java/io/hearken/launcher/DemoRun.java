@@ -9,7 +9,6 @@ import io.hearken.schemas.AudioChunk;
 import io.hearken.schemas.DeadLetter;
 import io.hearken.schemas.TagEvent;
 import io.hearken.schemas.WindowResult;
-import io.hearken.schemas.topics.Topic;
 import io.hearken.sinks.SinksApp;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -24,12 +23,10 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -39,6 +36,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class DemoRun {
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final String COMMITTED = "read_committed";
 
     private final EmbeddedPlatform platform;
     private final PrintStream out;
@@ -54,9 +52,9 @@ final class DemoRun {
     FileIngester.Report run(List<Path> inputs, boolean json, boolean exitWhenDone, Duration timeout) throws Exception {
         Instant captureStart = Instant.now();
         EventFormatter format = new EventFormatter(json, captureStart.getEpochSecond() * 1_000_000L + captureStart.getNano() / 1000);
-        try (KafkaConsumer<String, TagEvent> tags = consumer(platform.topics().tags);
-             KafkaConsumer<String, WindowResult> windows = consumer(platform.topics().windows);
-             KafkaConsumer<String, DeadLetter> deadLetters = consumer(platform.topics().deadLetters)) {
+        try (KafkaConsumer<String, TagEvent> tags = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().tags, COMMITTED);
+             KafkaConsumer<String, WindowResult> windows = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().windows, COMMITTED);
+             KafkaConsumer<String, DeadLetter> deadLetters = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().deadLetters, COMMITTED)) {
             FileIngester.Report report;
             try (Producer<String, AudioChunk> producer = IngestProducers.create(platform.bootstrapServers(), platform.topics().chunks)) {
                 IngestOptions options = new IngestOptions(IngestOptions.DEFAULT_CHUNK_DURATION, IngestOptions.DEFAULT_MAX_CHUNK_BYTES,
@@ -119,18 +117,4 @@ final class DemoRun {
         return targets.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
-    private <V> KafkaConsumer<String, V> consumer(Topic<String, V> topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
-                topic.valueSerde().deserializer());
-        // Assigned, not subscribed: the demo sees every partition from the start, with no group rebalance to wait for.
-        List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                .map((PartitionInfo p) -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return consumer;
-    }
 }
