@@ -119,6 +119,21 @@ class HearkenStreamingJobTest {
         return chunks;
     }
 
+    /** Bad records of every kind the source can meet: not Avro, unknown schema id, impossible field values. */
+    private static byte[][] poison(ConfluentAvroSerde<AudioChunk> serde, int n) {
+        AudioChunk valid = chunksOf("esc50/cat_3-95694-A-5.wav").get(0);
+        return switch (n % 5) {
+            case 0 -> new byte[][] {"junk".getBytes(), "not avro".getBytes()};
+            case 1 -> new byte[][] {null, new byte[] {0, 0, 0, 0x7f, 0x7f, 1}};
+            case 2 -> new byte[][] {"x".getBytes(), serde.serialize(TopicNames.AUDIO_CHUNKS,
+                    AudioChunk.newBuilder(valid).setStreamId("x").setSampleRate(1000).build())};
+            case 3 -> new byte[][] {"y".getBytes(), serde.serialize(TopicNames.AUDIO_CHUNKS,
+                    AudioChunk.newBuilder(valid).setStreamId("y").setChannels(9).build())};
+            default -> new byte[][] {"someone-else".getBytes(), serde.serialize(TopicNames.AUDIO_CHUNKS,
+                    AudioChunk.newBuilder(valid).setStreamId("z").build())}; // key differs from streamId
+        };
+    }
+
     /** Round-robin over the group's streams, so chunks of different streams interleave. */
     private static List<AudioChunk> interleave(List<String> clips) {
         List<List<AudioChunk>> streams = clips.stream().map(HearkenStreamingJobTest::chunksOf).toList();
@@ -146,12 +161,10 @@ class HearkenStreamingJobTest {
             halves.add(records);
         }
         // Equal halves keep each group in one source split; the padding is poison that must be dead-lettered.
-        int half = Math.max(halves.get(0).size(), halves.get(1).size()) + 1;
+        int half = Math.max(halves.get(0).size(), halves.get(1).size()) + 5; // each kind of poison at least once
         for (List<byte[][]> records : halves) {
             while (records.size() < half) {
-                records.add(records.size() % 2 == 0
-                        ? new byte[][] {"junk".getBytes(), "not avro".getBytes()}
-                        : new byte[][] {null, new byte[] {0, 0, 0, 0x7f, 0x7f, 1}}); // unknown schema id
+                records.add(poison(serde, poison));
                 poison++;
             }
         }
@@ -170,6 +183,12 @@ class HearkenStreamingJobTest {
         env.execute("hearken-job-test");
 
         assertThat(deadLetters.received()).hasSize(poison).allSatisfy(d -> assertThat(d.stage).isEqualTo("job.deserialize"));
+        assertThat(deadLetters.received()).extracting(d -> d.errorMessage)
+                .anySatisfy(m -> assertThat(m).contains("magic byte"))
+                .anySatisfy(m -> assertThat(m).contains("unknown schema id"))
+                .anySatisfy(m -> assertThat(m).contains("sampleRate 1000 Hz outside"))
+                .anySatisfy(m -> assertThat(m).contains("channels 9 outside"))
+                .anySatisfy(m -> assertThat(m).contains("differs from streamId"));
         Map<String, List<WindowScores>> byStream = windows.received().stream()
                 .sorted(Comparator.comparingLong(w -> w.windowIndex))
                 .collect(Collectors.groupingBy(w -> w.streamId));
