@@ -6,8 +6,9 @@ import java.util.Arrays;
 
 /**
  * Band-limited sample-rate converter for any pair of integer rates: a polyphase Kaiser-windowed sinc filter
- * (40 zero crossings at the lower rate, cutoff 0.95 of the lower Nyquist, about 85 dB stop-band), phase table
- * shared across instances of the same rate pair (see {@link PolyphaseKernel}).
+ * (passband flat within about 0.02 dB to 0.9 of the lower Nyquist, about 90 dB stop band from 1.1 of it; 74 taps
+ * per output for 44.1 -> 32 kHz), phase table shared across instances of the same rate pair (see
+ * {@link PolyphaseKernel}).
  *
  * <p>Timing: output sample n is centred on input time {@code n * inRate / outRate}; input before sample 0 and
  * after the end (at {@link #flush()}) counts as zeros. N input samples give {@code ceil(N * outRate / inRate)}
@@ -21,6 +22,13 @@ import java.util.Arrays;
  * <p>Not thread-safe: one instance per stream.
  */
 public final class Resampler {
+    /** Periods per tile of the residue-major order. */
+    private static final int COLUMNS = 128;
+    /** Calls with fewer outputs than this many periods are computed output by output. */
+    private static final int MIN_COLUMNS = 6;
+    private static final float[] EMPTY = new float[0];
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private final int inRate;
     private final int outRate;
     /** Null for the identity (equal rates). */
@@ -108,7 +116,7 @@ public final class Resampler {
     public float[] flush() {
         if (kernel == null) {
             reset();
-            return new float[0];
+            return EMPTY;
         }
         long total = ceilMulDiv(consumed, kernel.up, kernel.down);
         if (total > produced) {
@@ -242,46 +250,194 @@ public final class Resampler {
     private float[] render(long until) {
         long count = until - produced;
         if (count <= 0) {
-            return new float[0];
+            return EMPTY;
         }
         if (count > Integer.MAX_VALUE - 16) {
             throw HearkenException.badInput("Resampler: " + count + " output samples in one call; use smaller chunks");
         }
         float[] out = new float[(int) count];
+        if (kernel.period > 0 && count >= (long) MIN_COLUMNS * kernel.period) {
+            renderByResidue(out);
+        } else {
+            renderDirect(out);
+        }
+        produced = until;
+        nextQ = floorMulDiv(until, kernel.down, kernel.up);
+        nextR = (until % kernel.up) * kernel.down % kernel.up;
+        return out;
+    }
+
+    /*
+     * Both evaluation orders below compute every output sample the same way: acc = 0f, then acc = acc + c[j] * x[j]
+     * for j = 0..taps-1 in order (float products and sums, no fused multiply-add), where c is the output's phase and
+     * x its input window. Java float arithmetic is exactly specified, so the two give the same bits, and which one a
+     * call uses (it depends on the chunk size) cannot change the result: any chunking is bit-identical to the whole.
+     * Float sums: ~1e-7 relative error per step, far below the filter's own -90 dB.
+     */
+
+    /** One output after another; four outputs at a time to overlap their (sequential) sums. */
+    private void renderDirect(float[] out) {
         final float[] c = kernel.coeffs;
         final float[] x = buf;
         final int taps = kernel.taps;
         final int up = kernel.up;
         final int down = kernel.down;
-        long start = bufStart;
-        long q = nextQ;
-        long r = nextR;
-        for (int n = 0; n < out.length; n++) {
-            int xi = (int) (q - kernel.before - start);
-            int ci = (int) r * taps;
-            // Float products and sums: ~1e-7 relative error, far below the filter's own -85 dB; four independent
-            // accumulators break the add-latency chain, and their fixed order keeps every chunking bit-identical.
-            float a0 = 0;
-            float a1 = 0;
-            float a2 = 0;
-            float a3 = 0;
-            for (int j = 0; j < taps; j += 4) {
-                a0 += c[ci + j] * x[xi + j];
-                a1 += c[ci + j + 1] * x[xi + j + 1];
-                a2 += c[ci + j + 2] * x[xi + j + 2];
-                a3 += c[ci + j + 3] * x[xi + j + 3];
-            }
-            out[n] = (a0 + a1) + (a2 + a3);
+        int xi = (int) (nextQ - kernel.before - bufStart);
+        int r = (int) nextR;
+        int n = 0;
+        for (; n + 4 <= out.length; n += 4) {
+            int x0 = xi;
+            int c0 = r * taps;
             r += down;
             if (r >= up) {
-                q += r / up;
+                xi += r / up;
+                r %= up;
+            }
+            int x1 = xi;
+            int c1 = r * taps;
+            r += down;
+            if (r >= up) {
+                xi += r / up;
+                r %= up;
+            }
+            int x2 = xi;
+            int c2 = r * taps;
+            r += down;
+            if (r >= up) {
+                xi += r / up;
+                r %= up;
+            }
+            int x3 = xi;
+            int c3 = r * taps;
+            r += down;
+            if (r >= up) {
+                xi += r / up;
+                r %= up;
+            }
+            float a0 = 0f;
+            float a1 = 0f;
+            float a2 = 0f;
+            float a3 = 0f;
+            for (int j = 0; j < taps; j++) {
+                a0 += c[c0 + j] * x[x0 + j];
+                a1 += c[c1 + j] * x[x1 + j];
+                a2 += c[c2 + j] * x[x2 + j];
+                a3 += c[c3 + j] * x[x3 + j];
+            }
+            out[n] = a0;
+            out[n + 1] = a1;
+            out[n + 2] = a2;
+            out[n + 3] = a3;
+        }
+        for (; n < out.length; n++) {
+            int ci = r * taps;
+            float a = 0f;
+            for (int j = 0; j < taps; j++) {
+                a += c[ci + j] * x[xi + j];
+            }
+            out[n] = a;
+            r += down;
+            if (r >= up) {
+                xi += r / up;
                 r %= up;
             }
         }
-        nextQ = q;
-        nextR = r;
-        produced = until;
-        return out;
+    }
+
+    /**
+     * Residue-major order (see {@link PolyphaseKernel}): per tile of up to {@link #COLUMNS} periods, the input is
+     * de-interleaved into rows (row p, column i = input sample (period m0+i)*periodIn - before + p), then for each
+     * residue s every tap j is one element-wise pass acc[i] += c[j] * row[rowOffset(s) + j][i] over the tile's
+     * periods, which the JIT compiles to SIMD code.
+     */
+    private void renderByResidue(float[] out) {
+        final PolyphaseKernel k = kernel;
+        final int period = k.period;
+        final int periodIn = k.periodIn;
+        final int taps = k.taps;
+        final int rows = k.rows;
+        final float[] c = k.coeffs;
+        final int[] rowOffset = k.rowOffset;
+        final int[] coeffOffset = k.coeffOffset;
+        final float[] x = buf;
+        final int len = bufLen;
+        final long n0 = produced;
+        final long n1 = produced + out.length;
+        Scratch scratch = SCRATCH.get();
+        final float[][] row = scratch.rows(rows);
+        final float[] acc = scratch.acc;
+        long mLast = (n1 - 1) / period;
+        for (long m0 = n0 / period; m0 <= mLast; m0 += COLUMNS) {
+            int cols = (int) Math.min(COLUMNS, mLast - m0 + 1);
+            // Buffer index of row 0, column 0; only entries inside the buffer are copied (the others are never read:
+            // every output reads exactly its own window, which lies in the buffer).
+            long b0 = m0 * periodIn - k.before - bufStart;
+            for (int p = 0; p < rows; p++) {
+                long b = b0 + p;
+                int iLo = b >= 0 ? 0 : (int) Math.min(cols, (-b + periodIn - 1) / periodIn);
+                int iHi = b >= len ? 0 : (int) Math.min(cols, (len - 1 - b) / periodIn + 1);
+                float[] rp = row[p];
+                int bi = (int) (b + (long) iLo * periodIn);
+                for (int i = iLo; i < iHi; i++, bi += periodIn) {
+                    rp[i] = x[bi];
+                }
+            }
+            for (int s = 0; s < period; s++) {
+                long first = m0 * period + s; // output index of column 0 for this residue
+                int lo = first >= n0 ? 0 : (int) Math.min(cols, (n0 - first + period - 1) / period);
+                int hi = first >= n1 ? 0 : (int) Math.min(cols, (n1 - 1 - first) / period + 1);
+                if (lo >= hi) {
+                    continue;
+                }
+                for (int i = lo; i < hi; i++) {
+                    acc[i] = 0f;
+                }
+                int ro = rowOffset[s];
+                int co = coeffOffset[s];
+                int j = 0;
+                for (; j + 4 <= taps; j += 4) {
+                    float c0 = c[co + j];
+                    float c1 = c[co + j + 1];
+                    float c2 = c[co + j + 2];
+                    float c3 = c[co + j + 3];
+                    float[] r0 = row[ro + j];
+                    float[] r1 = row[ro + j + 1];
+                    float[] r2 = row[ro + j + 2];
+                    float[] r3 = row[ro + j + 3];
+                    for (int i = lo; i < hi; i++) {
+                        acc[i] = acc[i] + c0 * r0[i] + c1 * r1[i] + c2 * r2[i] + c3 * r3[i];
+                    }
+                }
+                for (; j < taps; j++) {
+                    float c0 = c[co + j];
+                    float[] r0 = row[ro + j];
+                    for (int i = lo; i < hi; i++) {
+                        acc[i] = acc[i] + c0 * r0[i];
+                    }
+                }
+                int o = (int) (first - n0) + lo * period;
+                for (int i = lo; i < hi; i++, o += period) {
+                    out[o] = acc[i];
+                }
+            }
+        }
+    }
+
+    /** Per-thread work area of the residue-major order (streams on one thread share it; it holds no state). */
+    private static final class Scratch {
+        float[][] rows = new float[0][];
+        final float[] acc = new float[COLUMNS];
+
+        float[][] rows(int n) {
+            if (rows.length < n) {
+                float[][] grown = Arrays.copyOf(rows, n);
+                for (int p = rows.length; p < n; p++) {
+                    grown[p] = new float[COLUMNS];
+                }
+                rows = grown;
+            }
+            return rows;
+        }
     }
 
     private void append(float[] in, int off, int len) {
