@@ -6,10 +6,13 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
-/** hearken.audio.windows → tag lifecycle per stream → hearken.events.tags. */
+/**
+ * hearken.audio.windows → tag lifecycle per stream → hearken.events.tags. Other sinks that read windows (captions)
+ * can hang their processors under {@link #SOURCE} of the same topology: a topic has one source per topology.
+ */
 public final class TagEventTopology {
     public static final String STORE = "tag-open-events";
-    private static final String SOURCE = "windows-source";
+    public static final String SOURCE = "windows-source";
     private static final String PROCESSOR = "tag-lifecycle";
     private static final String SINK = "tags-sink";
 
