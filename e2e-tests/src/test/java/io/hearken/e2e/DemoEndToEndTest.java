@@ -21,10 +21,14 @@ class DemoEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long TIMEOUT_SECONDS = 600;
 
-    private static List<JsonNode> events(HearkenProcess.Result result) throws Exception {
+    /** The printed events of one type ("tag", "caption"). */
+    private static List<JsonNode> events(HearkenProcess.Result result, String type) throws Exception {
         List<JsonNode> events = new ArrayList<>();
         for (String line : result.stdout()) {
-            events.add(JSON.readTree(line));
+            JsonNode event = JSON.readTree(line);
+            if (event.get("type").asText().equals(type)) {
+                events.add(event);
+            }
         }
         return events;
     }
@@ -40,7 +44,7 @@ class DemoEndToEndTest {
                 HearkenProcess.SHARED.resolve("audio/esc50").toString(), "--exit-when-done", "--json");
 
         assertThat(result.exitCode()).as("exit code; stderr:\n%s", result.stderr()).isZero();
-        List<JsonNode> events = events(result);
+        List<JsonNode> events = events(result, "tag");
         assertThat(labelsOf(events, "cat_3-95694-A-5", "ONSET")).contains("Cat");
         assertThat(labelsOf(events, "alarm_clock_3-120526-B-37", "ONSET")).contains("Alarm clock");
         // Every onset is closed by exactly one offset, and nothing is printed twice.
@@ -51,6 +55,9 @@ class DemoEndToEndTest {
             assertThat(offsets).as("offsets closing %s", onset).isEqualTo(1);
         }
         assertThat(events.stream().map(e -> e.get("event_id").asText()).distinct().count()).isEqualTo(events.size());
+        // Captions describe the same tag timeline: the cat clip's mentions a cat.
+        assertThat(events(result, "caption")).filteredOn(c -> c.get("stream").asText().equals("cat_3-95694-A-5"))
+                .isNotEmpty().allSatisfy(c -> assertThat(c.get("caption").asText().toLowerCase()).contains("cat"));
     }
 
     @Test
@@ -66,6 +73,6 @@ class DemoEndToEndTest {
 
         assertThat(result.exitCode()).as("stderr:\n%s", result.stderr()).isEqualTo(1);
         assertThat(result.stderr()).contains("missing.wav").contains("notes.wav").contains("truncated.wav");
-        assertThat(labelsOf(events(result), "cat_3-95694-A-5", "ONSET")).contains("Cat");
+        assertThat(labelsOf(events(result, "tag"), "cat_3-95694-A-5", "ONSET")).contains("Cat");
     }
 }

@@ -6,6 +6,7 @@ import io.hearken.ingest.FileIngester;
 import io.hearken.ingest.IngestOptions;
 import io.hearken.ingest.IngestProducers;
 import io.hearken.schemas.AudioChunk;
+import io.hearken.schemas.CaptionEvent;
 import io.hearken.schemas.DeadLetter;
 import io.hearken.schemas.TagEvent;
 import io.hearken.schemas.WindowResult;
@@ -32,7 +33,7 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Ingests files into a running platform and prints the resulting events. Knows when it is done without guessing:
  * every published stream's end-of-stream window has been written, the sinks have committed past it (their output is
- * committed in the same transaction), and every committed tag event up to that point has been printed.
+ * committed in the same transaction), and every committed tag and caption event up to that point has been printed.
  */
 final class DemoRun {
     private static final Duration POLL = Duration.ofMillis(100);
@@ -54,6 +55,7 @@ final class DemoRun {
         EventFormatter format = new EventFormatter(json, captureStart.getEpochSecond() * 1_000_000L + captureStart.getNano() / 1000);
         try (KafkaConsumer<String, TagEvent> tags = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().tags, COMMITTED);
              KafkaConsumer<String, WindowResult> windows = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().windows, COMMITTED);
+             KafkaConsumer<String, CaptionEvent> captions = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().captions, COMMITTED);
              KafkaConsumer<String, DeadLetter> deadLetters = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().deadLetters, COMMITTED)) {
             FileIngester.Report report;
             try (Producer<String, AudioChunk> producer = IngestProducers.create(platform.bootstrapServers(), platform.topics().chunks)) {
@@ -68,10 +70,14 @@ final class DemoRun {
             report.published().forEach(s -> pending.add(s.streamId()));
             Map<TopicPartition, Long> endOfStreamOffsets = new HashMap<>();
             Map<TopicPartition, Long> tagTargets = null;
+            Map<TopicPartition, Long> captionTargets = null;
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 for (ConsumerRecord<String, TagEvent> r : tags.poll(POLL)) {
                     out.println(format.tag(r.value()));
+                }
+                for (ConsumerRecord<String, CaptionEvent> r : captions.poll(Duration.ZERO)) {
+                    out.println(format.caption(r.value()));
                 }
                 for (ConsumerRecord<String, DeadLetter> r : deadLetters.poll(Duration.ZERO)) {
                     err.println(format.deadLetter(r.value()));
@@ -87,8 +93,9 @@ final class DemoRun {
                 }
                 if (pending.isEmpty() && tagTargets == null && sinksCommittedPast(endOfStreamOffsets)) {
                     tagTargets = tags.endOffsets(tags.assignment());
+                    captionTargets = captions.endOffsets(captions.assignment());
                 }
-                if (tagTargets != null && reached(tags, tagTargets)) {
+                if (tagTargets != null && reached(tags, tagTargets) && reached(captions, captionTargets)) {
                     return report;
                 }
                 if (System.nanoTime() > deadline) {

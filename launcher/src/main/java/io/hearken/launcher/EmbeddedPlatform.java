@@ -9,6 +9,7 @@ import io.hearken.schemas.serde.RegistryClients;
 import io.hearken.schemas.topics.HearkenTopics;
 import io.hearken.schemas.topics.TopicNames;
 import io.hearken.sinks.SinksApp;
+import io.hearken.sinks.captions.CaptionSettings;
 import io.hearken.sinks.tags.TagRules;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,8 +96,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
             job = env.executeAsync("hearken-streaming-job");
 
             if (tagRules.isPresent()) {
-                sinks = SinksApp.tags(topics, tagRules.get(), SinksApp.streamsConfig(broker.bootstrapServers(),
-                        registry.url(), SinksApp.DEFAULT_APPLICATION_ID, workDir.resolve("streams")));
+                sinks = SinksApp.tagsAndCaptions(topics, tagRules.get(), CaptionSettings.defaults(),
+                        SinksApp.streamsConfig(broker.bootstrapServers(), registry.url(), SinksApp.DEFAULT_APPLICATION_ID,
+                                workDir.resolve("streams")));
                 sinks.start();
             }
             return new EmbeddedPlatform(broker, registry, client, topics, job, sinks, workDir);

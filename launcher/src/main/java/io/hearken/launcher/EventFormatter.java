@@ -2,6 +2,7 @@ package io.hearken.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hearken.schemas.CaptionEvent;
 import io.hearken.schemas.DeadLetter;
 import io.hearken.schemas.EventKind;
 import io.hearken.schemas.TagEvent;
@@ -49,6 +50,23 @@ final class EventFormatter {
         }
         return String.format(Locale.ROOT, "%-28s %-6s %-32s %6.1f-%.1f s  peak %.2f mean %.2f (%s)", e.getStreamId(),
                 "OFFSET", e.getLabel(), onset, offset, e.getPeakScore(), e.getMeanScore(), e.getClosedBy());
+    }
+
+    String caption(CaptionEvent c) {
+        double start = seconds(c.getStartMicros());
+        double end = seconds(c.getEndMicros());
+        if (json) {
+            ObjectNode node = JSON.createObjectNode();
+            node.put("type", "caption");
+            node.put("stream", c.getStreamId());
+            node.put("start_s", start);
+            node.put("end_s", end);
+            node.put("caption", c.getCaption());
+            node.put("captioner", c.getCaptioner());
+            node.put("event_id", c.getEventId());
+            return node.toString();
+        }
+        return String.format(Locale.ROOT, "%-28s %-6s %6.1f-%.1f s  %s", c.getStreamId(), "SAYS", start, end, c.getCaption());
     }
 
     String deadLetter(DeadLetter d) {

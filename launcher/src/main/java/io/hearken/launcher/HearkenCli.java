@@ -9,6 +9,8 @@ import io.hearken.inference.engine.WindowAnalyzer;
 import io.hearken.inference.job.JobSettings;
 import io.hearken.inference.job.StreamProfile;
 import io.hearken.sinks.tags.TagRules;
+import io.hearken.sinks.tags.TagRulesConfig;
+import io.hearken.inference.engine.Labels;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +76,9 @@ public final class HearkenCli implements Callable<Integer> {
         Duration timeout;
         @Option(names = "--parallelism", defaultValue = "1", description = "Flink job parallelism (default ${DEFAULT-VALUE}).")
         int parallelism;
+        @Option(names = "--tag-rules", description = "JSON file of tag rules (thresholds, loudness gate, groups, listen "
+                + "list, per-stream overrides); default: threshold 0.3, hold-off 1.5 s.")
+        Path tagRules;
         @Option(names = "--metrics-port", defaultValue = "9249-9299",
                 description = "Port or range for the job's Prometheus metrics endpoint, or 'none' (default ${DEFAULT-VALUE}).")
         String metricsPort;
@@ -84,8 +89,11 @@ public final class HearkenCli implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
-            JobSettings settings = JobSettings.defaults(modelDir(model).toString()).withParallelism(parallelism);
-            try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, Optional.of(TagRules.defaults()),
+            Path modelDir = modelDir(model);
+            JobSettings settings = JobSettings.defaults(modelDir.toString()).withParallelism(parallelism);
+            TagRules rules = tagRules == null ? TagRules.defaults() : TagRulesConfig.load(tagRules);
+            rules.validateLabels(Labels.load(modelDir.resolve(ModelLocator.LABELS_FILE)).all());
+            try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, Optional.of(rules),
                     "none".equals(metricsPort) ? Optional.empty() : Optional.of(metricsPort))) {
                 // Ctrl-C: stop the job, sinks and broker cleanly and remove their temporary files.
                 Thread cleanup = new Thread(platform::close, "hearken-shutdown");

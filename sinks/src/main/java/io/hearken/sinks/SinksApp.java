@@ -1,6 +1,8 @@
 package io.hearken.sinks;
 
 import io.hearken.schemas.topics.HearkenTopics;
+import io.hearken.sinks.captions.CaptionSettings;
+import io.hearken.sinks.captions.CaptionTopology;
 import io.hearken.sinks.common.DeadLetterDeserializationHandler;
 import io.hearken.sinks.tags.TagEventTopology;
 import io.hearken.sinks.tags.TagRules;
@@ -12,7 +14,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
-/** The tag-event sink as a running Kafka Streams application. */
+/** Sinks (tag and caption events) as a running Kafka Streams application. */
 public final class SinksApp implements AutoCloseable {
     public static final String DEFAULT_APPLICATION_ID = "hearken-sinks-tags";
 
@@ -24,6 +26,16 @@ public final class SinksApp implements AutoCloseable {
 
     public static SinksApp tags(HearkenTopics topics, TagRules rules, Properties config) {
         return new SinksApp(TagEventTopology.buildTopology(topics, rules), config);
+    }
+
+    /**
+     * Tag and caption events from one read of the windows, in one application: both are written in the same
+     * transaction as the consumed offsets, and captions describe exactly the tag events users see.
+     */
+    public static SinksApp tagsAndCaptions(HearkenTopics topics, TagRules rules, CaptionSettings captions, Properties config) {
+        Topology topology = TagEventTopology.buildTopology(topics, rules);
+        CaptionTopology.attach(topology, TagEventTopology.SOURCE, topics, rules, captions, captions.grammarCaptioner());
+        return new SinksApp(topology, config);
     }
 
     public static Properties streamsConfig(String bootstrapServers, String registryUrl, String applicationId, Path stateDir) {
