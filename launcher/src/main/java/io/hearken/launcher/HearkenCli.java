@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
 /** {@code bin/hearken}: the command line of Hearken. */
 @Command(name = "hearken", mixinStandardHelpOptions = true, version = "hearken 0.1.0",
         description = "Listens to many live audio streams and turns them into events.",
-        subcommands = {HearkenCli.Demo.class, HearkenCli.Tag.class, BenchCommands.class, ModelsCommand.class})
+        subcommands = {HearkenCli.Demo.class, HearkenCli.Tag.class, BenchCommands.class, ModelsCommand.class,
+                AnomalyCommands.Anomaly.class, AnomalyCommands.Eval.class})
 public final class HearkenCli implements Callable<Integer> {
     static final int EXIT_OK = 0;
     static final int EXIT_INPUT_FAILED = 1;

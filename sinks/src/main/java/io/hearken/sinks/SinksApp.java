@@ -1,6 +1,8 @@
 package io.hearken.sinks;
 
 import io.hearken.schemas.topics.HearkenTopics;
+import io.hearken.sinks.anomaly.AnomalySettings;
+import io.hearken.sinks.anomaly.AnomalyTopology;
 import io.hearken.sinks.captions.CaptionSettings;
 import io.hearken.sinks.captions.CaptionTopology;
 import io.hearken.sinks.common.DeadLetterDeserializationHandler;
@@ -36,6 +38,11 @@ public final class SinksApp implements AutoCloseable {
         Topology topology = TagEventTopology.buildTopology(topics, rules);
         CaptionTopology.attach(topology, TagEventTopology.SOURCE, topics, rules, captions, captions.grammarCaptioner());
         return new SinksApp(topology, config);
+    }
+
+    /** The anomaly sink, as its own application (its own id and stores): see AnomalyTopology. */
+    public static SinksApp anomalies(HearkenTopics topics, AnomalySettings settings, Properties config) {
+        return new SinksApp(AnomalyTopology.buildTopology(topics, settings), config);
     }
 
     public static Properties streamsConfig(String bootstrapServers, String registryUrl, String applicationId, Path stateDir) {

@@ -2,6 +2,7 @@ package io.hearken.schemas.topics;
 
 import io.hearken.error.ErrorKind;
 import io.hearken.error.HearkenException;
+import io.hearken.schemas.AnomalyControl;
 import io.hearken.schemas.AnomalyEvent;
 import io.hearken.schemas.AudioChunk;
 import io.hearken.schemas.CaptionEvent;
@@ -31,6 +32,7 @@ public final class HearkenTopics {
     public final Topic<String, AnomalyEvent> anomalies;
     public final Topic<String, CaptionEvent> captions;
     public final Topic<String, DeadLetter> deadLetters;
+    public final Topic<String, AnomalyControl> anomalyControl;
 
     public HearkenTopics(SchemaRegistryClient registry) {
         Serde<String> keys = Serdes.String();
@@ -40,10 +42,12 @@ public final class HearkenTopics {
         anomalies = new Topic<>(TopicNames.ANOMALY_EVENTS, keys, ConfluentAvroSerde.forValues(registry, AnomalyEvent.class));
         captions = new Topic<>(TopicNames.CAPTION_EVENTS, keys, ConfluentAvroSerde.forValues(registry, CaptionEvent.class));
         deadLetters = new Topic<>(TopicNames.DEAD_LETTERS, keys, ConfluentAvroSerde.forValues(registry, DeadLetter.class));
+        anomalyControl = new Topic<>(TopicNames.ANOMALY_CONTROL, keys,
+                ConfluentAvroSerde.forValues(registry, AnomalyControl.class));
     }
 
     public List<Topic<String, ?>> all() {
-        return List.of(chunks, windows, tags, anomalies, captions, deadLetters);
+        return List.of(chunks, windows, tags, anomalies, captions, deadLetters, anomalyControl);
     }
 
     /**

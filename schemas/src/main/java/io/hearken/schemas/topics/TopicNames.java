@@ -10,9 +10,11 @@ public final class TopicNames {
     public static final String ANOMALY_EVENTS = "hearken.events.anomalies";
     public static final String CAPTION_EVENTS = "hearken.events.captions";
     public static final String DEAD_LETTERS = "hearken.dlq";
+    /** Commands to the anomaly sink: enrolment vectors computed offline, finish enrolment, reset (key: stream id). */
+    public static final String ANOMALY_CONTROL = "hearken.control.anomaly";
 
     public static final List<String> ALL = List.of(AUDIO_CHUNKS, AUDIO_WINDOWS, TAG_EVENTS, ANOMALY_EVENTS,
-            CAPTION_EVENTS, DEAD_LETTERS);
+            CAPTION_EVENTS, DEAD_LETTERS, ANOMALY_CONTROL);
 
     private TopicNames() {
     }
