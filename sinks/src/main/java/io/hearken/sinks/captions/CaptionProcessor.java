@@ -1,10 +1,10 @@
 package io.hearken.sinks.captions;
 
+import io.hearken.sinks.common.StoreScans;
 import io.hearken.schemas.CaptionEvent;
 import io.hearken.schemas.WindowResult;
 import io.hearken.sinks.tags.TagLifecycleProcessor;
 import io.hearken.sinks.tags.TagTracker;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
@@ -12,7 +12,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,15 +62,7 @@ public final class CaptionProcessor implements Processor<String, WindowResult, S
     }
 
     private void finishInactive(long nowMillis) {
-        List<KeyValue<String, CaptionStreamState>> idle = new ArrayList<>();
-        try (KeyValueIterator<String, CaptionStreamState> all = store.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, CaptionStreamState> entry = all.next();
-                if (tracker.inactive(entry.key, entry.value, nowMillis)) {
-                    idle.add(entry);
-                }
-            }
-        }
+        List<KeyValue<String, CaptionStreamState>> idle = StoreScans.matching(store, (id, state) -> tracker.inactive(id, state, nowMillis));
         for (KeyValue<String, CaptionStreamState> entry : idle) {
             tracker.finish(entry.key, entry.value, TagTracker.CLOSED_BY_INACTIVITY).ifPresent(t -> emit(entry.value, t));
             store.delete(entry.key);

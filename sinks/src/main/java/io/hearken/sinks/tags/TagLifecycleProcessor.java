@@ -1,17 +1,16 @@
 package io.hearken.sinks.tags;
 
+import io.hearken.sinks.common.StoreScans;
 import io.hearken.schemas.EventKind;
 import io.hearken.schemas.TagEvent;
 import io.hearken.schemas.WindowResult;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -68,15 +67,7 @@ public final class TagLifecycleProcessor implements Processor<String, WindowResu
     }
 
     private void closeInactive(long nowMillis) {
-        List<KeyValue<String, StreamTagState>> idle = new ArrayList<>();
-        try (KeyValueIterator<String, StreamTagState> all = store.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, StreamTagState> entry = all.next();
-                if (tracker.inactive(entry.key, entry.value, nowMillis)) {
-                    idle.add(entry);
-                }
-            }
-        }
+        List<KeyValue<String, StreamTagState>> idle = StoreScans.matching(store, (id, state) -> tracker.inactive(id, state, nowMillis));
         for (KeyValue<String, StreamTagState> entry : idle) {
             for (TagTransition t : tracker.closeAll(entry.value, CLOSED_BY_INACTIVITY)) {
                 emit(entry.key, entry.value, t);
