@@ -8,6 +8,8 @@ import io.hearken.inference.engine.ModelLocator;
 import io.hearken.inference.engine.WindowAnalyzer;
 import io.hearken.inference.job.JobSettings;
 import io.hearken.inference.job.StreamProfile;
+import io.hearken.sinks.alerts.AlertRules;
+import io.hearken.sinks.alerts.WebhookAlerter;
 import io.hearken.sinks.tags.TagRules;
 import io.hearken.sinks.tags.TagRulesConfig;
 import io.hearken.inference.engine.Labels;
@@ -80,6 +82,9 @@ public final class HearkenCli implements Callable<Integer> {
         @Option(names = "--tag-rules", description = "JSON file of tag rules (thresholds, loudness gate, groups, listen "
                 + "list, per-stream overrides); default: threshold 0.3, hold-off 1.5 s.")
         Path tagRules;
+        @Option(names = "--alerts", description = "JSON file of webhook alert rules and endpoints (see README); "
+                + "matching events are POSTed as CloudEvents with retries, failures dead-lettered.")
+        Path alerts;
         @Option(names = "--metrics-port", defaultValue = "9249-9299",
                 description = "Port or range for the job's Prometheus metrics endpoint, or 'none' (default ${DEFAULT-VALUE}).")
         String metricsPort;
@@ -94,12 +99,21 @@ public final class HearkenCli implements Callable<Integer> {
             JobSettings settings = JobSettings.defaults(modelDir.toString()).withParallelism(parallelism);
             TagRules rules = tagRules == null ? TagRules.defaults() : TagRulesConfig.load(tagRules);
             rules.validateLabels(Labels.load(modelDir.resolve(ModelLocator.LABELS_FILE)).all());
+            AlertRules alertRules = alerts == null ? null : AlertRules.load(alerts); // bad rules fail before anything starts
             try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, Optional.of(rules),
                     "none".equals(metricsPort) ? Optional.empty() : Optional.of(metricsPort))) {
                 // Ctrl-C: stop the job, sinks and broker cleanly and remove their temporary files.
                 Thread cleanup = new Thread(platform::close, "hearken-shutdown");
                 Runtime.getRuntime().addShutdownHook(cleanup);
-                FileIngester.Report report = new DemoRun(platform, out, System.err).run(inputs, json, exitWhenDone, timeout);
+                FileIngester.Report report;
+                // Events of this run are alerted from the start of the topics (the platform is new each run).
+                try (WebhookAlerter alerter = alertRules == null ? null : WebhookAlerter.create(platform.bootstrapServers(),
+                        platform.registryUrl(), alertRules, WebhookAlerter.Options.defaults().withAutoOffsetReset("earliest"))) {
+                    if (alerter != null) {
+                        alerter.start();
+                    }
+                    report = new DemoRun(platform, out, System.err).run(inputs, json, exitWhenDone, timeout);
+                }
                 if (report.published().isEmpty() && report.failures().isEmpty()) {
                     System.err.println("error: no WAV files found in " + inputs);
                     return EXIT_INPUT_FAILED;
