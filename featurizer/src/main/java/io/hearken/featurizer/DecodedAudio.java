@@ -33,10 +33,18 @@ public record DecodedAudio(int sampleRate, int channels, float[] interleaved) {
 
     /** Average of the channels, one value per frame; a fresh array (a copy for mono input). */
     public float[] mono() {
+        return channels == 1 ? interleaved.clone() : mixToMono(interleaved, channels);
+    }
+
+    /**
+     * Averages interleaved channels to mono. The one mixer of Hearken: files decoded offline and chunks in the
+     * streaming job must become the same samples. A single channel is returned as is (not copied).
+     */
+    public static float[] mixToMono(float[] interleaved, int channels) {
         if (channels == 1) {
-            return interleaved.clone();
+            return interleaved;
         }
-        int frames = frames();
+        int frames = interleaved.length / channels;
         float[] out = new float[frames];
         double inv = 1.0 / channels;
         for (int f = 0, i = 0; f < frames; f++) {

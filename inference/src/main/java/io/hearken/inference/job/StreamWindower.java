@@ -1,6 +1,7 @@
 package io.hearken.inference.job;
 
 import io.hearken.error.HearkenException;
+import io.hearken.featurizer.DecodedAudio;
 import io.hearken.featurizer.FrontendConfig;
 import io.hearken.featurizer.Pcm16;
 import io.hearken.featurizer.Resampler;
@@ -97,7 +98,7 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
             feed(s, mel, resampler.process(new float[(int) chunk.gapFillFrames], 0, (int) chunk.gapFillFrames));
             markGap(s, from / frontend.hop(), (to + frontend.hop() - 1) / frontend.hop());
         } else {
-            float[] mono = mixToMono(Pcm16.fromPcm16le(chunk.pcm16, chunk.streamId), chunk.channels);
+            float[] mono = DecodedAudio.mixToMono(Pcm16.fromPcm16le(chunk.pcm16, chunk.streamId), chunk.channels);
             feed(s, mel, resampler.process(mono, 0, mono.length));
         }
         emitCompleteWindows(chunk.streamId, s, out);
@@ -282,20 +283,5 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
         }
         s.gapFrom = Arrays.copyOf(s.gapFrom, keep);
         s.gapTo = Arrays.copyOf(s.gapTo, keep);
-    }
-
-    static float[] mixToMono(float[] interleaved, int channels) {
-        if (channels == 1) {
-            return interleaved;
-        }
-        float[] mono = new float[interleaved.length / channels];
-        for (int i = 0; i < mono.length; i++) {
-            float sum = 0;
-            for (int c = 0; c < channels; c++) {
-                sum += interleaved[i * channels + c];
-            }
-            mono[i] = sum / channels;
-        }
-        return mono;
     }
 }

@@ -207,7 +207,7 @@ class HearkenStreamingJobTest {
         // Offline: the PCM16 the job received, mixed, resampled and turned into log-mel as a whole, then cut.
         DecodedAudio audio = WavDecoder.decode(SHARED.resolve("audio").resolve(clip));
         float[] pcm = Pcm16.fromPcm16le(Pcm16.toPcm16le(audio.interleaved()));
-        float[] mono = StreamWindower.mixToMono(pcm, audio.channels());
+        float[] mono = DecodedAudio.mixToMono(pcm, audio.channels());
         float[] at32k = Resampler.resampleWhole(mono, audio.sampleRate(), 32000);
         int total = analyzer.frontend().framesFor(at32k.length);
         float[] mel = analyzer.frontend().compute(at32k, 0, at32k.length);

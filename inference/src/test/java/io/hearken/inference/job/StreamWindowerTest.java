@@ -2,6 +2,7 @@ package io.hearken.inference.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hearken.featurizer.DecodedAudio;
 import io.hearken.featurizer.FrontendConfig;
 import io.hearken.featurizer.MelFrontend;
 import io.hearken.featurizer.Pcm16;
@@ -82,7 +83,7 @@ class StreamWindowerTest {
         int rate = 44100;
         int channels = 2;
         float[] audio = signal(rate * 5 + 1234, channels, 1);
-        float[] whole = Resampler.resampleWhole(StreamWindower.mixToMono(audio, channels), rate, RATE);
+        float[] whole = Resampler.resampleWhole(DecodedAudio.mixToMono(audio, channels), rate, RATE);
         MelFrontend frontend = new MelFrontend(FRONTEND);
         int total = frontend.framesFor(whole.length);
         float[] mel = frontend.compute(whole, 0, whole.length);
