@@ -7,6 +7,9 @@ import io.hearken.featurizer.Pcm16;
 import io.hearken.featurizer.Resampler;
 import io.hearken.featurizer.StreamingMelFrontend;
 import io.hearken.inference.engine.SharedTaggers;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -34,6 +37,8 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
     private static final long serialVersionUID = 1L;
     /** Level reported for digital silence: below any real microphone's noise floor. */
     static final float SILENCE_DBFS = -120f;
+    /** Buffered mel values are float32 little-endian in a byte[] (see {@link WindowerState#mel}). */
+    private static final VarHandle MEL_VALUE = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final JobSettings settings;
     private transient FrontendConfig frontend;
@@ -200,10 +205,11 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
         w.endMicros = s.segmentStartMicros + Math.min(endFrame * hop, s.samplesFed) * 1_000_000L / frontend.sampleRate();
         w.mel = new float[bins * frames];
         w.frames = frames;
+        byte[] buffered = s.mel;
         for (int t = 0; t < frames; t++) { // frame-major columns → the model's [bin][frame] layout
-            int column = (first + t) * bins;
+            int column = (first + t) * bins * Float.BYTES;
             for (int b = 0; b < bins; b++) {
-                w.mel[b * frames + t] = s.mel[column + b];
+                w.mel[b * frames + t] = (float) MEL_VALUE.get(buffered, column + b * Float.BYTES);
             }
         }
         double energy = 0;
@@ -223,11 +229,18 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
     }
 
     private void appendFrame(WindowerState s, float[] column) {
-        int bins = column.length;
-        if ((s.melFrames + 1) * bins > s.mel.length) {
-            s.mel = Arrays.copyOf(s.mel, Math.max(bins * 64, s.mel.length * 2));
+        int frameBytes = column.length * Float.BYTES;
+        int base = s.melFrames * frameBytes;
+        if (base + frameBytes > s.mel.length) {
+            // Room for a window and a few chunks' frames: the steady state never grows it again, and a checkpoint
+            // writes the whole array, so no doubling slack.
+            int frames = Math.max(windowFrames(settings.profile(s.profile)) + 32, s.melFrames + s.melFrames / 2 + 1);
+            s.mel = Arrays.copyOf(s.mel, frames * frameBytes);
         }
-        System.arraycopy(column, 0, s.mel, s.melFrames * bins, bins);
+        byte[] buffered = s.mel;
+        for (int b = 0; b < column.length; b++) {
+            MEL_VALUE.set(buffered, base + b * Float.BYTES, column[b]);
+        }
         s.melFrames++;
     }
 
@@ -246,8 +259,8 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
         if (drop <= 0) {
             return;
         }
-        int bins = frontend.melBins();
-        System.arraycopy(s.mel, drop * bins, s.mel, 0, (s.melFrames - drop) * bins);
+        int frameBytes = frontend.melBins() * Float.BYTES;
+        System.arraycopy(s.mel, drop * frameBytes, s.mel, 0, (s.melFrames - drop) * frameBytes);
         s.melFrames -= drop;
         int dropBlocks = Math.min(drop, s.blocks);
         System.arraycopy(s.blockEnergy, dropBlocks, s.blockEnergy, 0, s.blocks - dropBlocks);

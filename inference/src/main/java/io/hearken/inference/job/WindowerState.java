@@ -15,8 +15,13 @@ public class WindowerState {
     public long segmentStartMicros;
     public Resampler.State resampler;
     public StreamingMelFrontend.State frontend;
-    /** Mel columns, frame-major ({@code melBins} values per frame), from frame {@link #framesStart} on. */
-    public float[] mel = new float[0];
+    /**
+     * Mel columns, frame-major ({@code melBins} values per frame), from frame {@link #framesStart} on, as float32
+     * little-endian. Bytes rather than float[] because this is most of the checkpointed state: Flink writes a
+     * byte[] in one call and copies it with one arraycopy, but a float[] one value at a time (four single-byte
+     * writes each), which at hundreds of streams cost more CPU than the rest of the checkpoint.
+     */
+    public byte[] mel = new byte[0];
     public int melFrames;
     /** Audio energy (sum of squares) of each frame's hop of samples, aligned with {@link #mel}. */
     public double[] blockEnergy = new double[0];
