@@ -2,10 +2,6 @@ package io.hearken.inference.engine;
 
 import io.hearken.featurizer.LogMelFrontend;
 import io.hearken.featurizer.MelFrontend;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Front end + model for one window of audio at the model's sample rate: the pre-processing, model and
@@ -46,17 +42,47 @@ public final class WindowAnalyzer {
      * {@code minTop} best. Keeps window records small while guaranteeing that an absent class scored below floor.
      */
     public static int[] reportedClasses(float[] probabilities, float floor, int minTop) {
-        Integer[] order = IntStream.range(0, probabilities.length).boxed().toArray(Integer[]::new);
-        java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> probabilities[i]).reversed()
-                .thenComparingInt(i -> i));
-        List<Integer> chosen = new ArrayList<>();
-        for (Integer i : order) {
-            if (chosen.size() < minTop || probabilities[i] >= floor) {
-                chosen.add(i);
-            } else {
-                break;
+        // Runs for every window: a selection over the classes, not a sort of all of them (boxed sorting of 527
+        // classes was most of the inference thread's Java time). Candidates = the minTop best and all at or above
+        // floor; only they are ordered.
+        int n = probabilities.length;
+        int k = Math.min(minTop, n);
+        int[] candidates = new int[n];
+        int count = 0;
+        int[] best = new int[k];
+        int filled = 0;
+        for (int i = 0; i < n; i++) {
+            if (probabilities[i] >= floor) {
+                candidates[count++] = i;
+            } else if (k > 0 && (filled < k || ranksBefore(probabilities, i, best[filled - 1]))) {
+                int j = filled < k ? filled++ : k - 1;
+                while (j > 0 && ranksBefore(probabilities, i, best[j - 1])) {
+                    best[j] = best[j - 1];
+                    j--;
+                }
+                best[j] = i;
             }
         }
-        return chosen.stream().mapToInt(Integer::intValue).toArray();
+        // The best below floor only matter while fewer than minTop classes reach it.
+        for (int j = 0; j < filled && count < k; j++) {
+            candidates[count++] = best[j];
+        }
+        int[] chosen = java.util.Arrays.copyOf(candidates, count);
+        for (int i = 1; i < count; i++) { // insertion sort: a handful of classes
+            int c = chosen[i];
+            int j = i;
+            while (j > 0 && ranksBefore(probabilities, c, chosen[j - 1])) {
+                chosen[j] = chosen[j - 1];
+                j--;
+            }
+            chosen[j] = c;
+        }
+        return chosen;
+    }
+
+    /** Higher probability first; equal probabilities by class index. */
+    private static boolean ranksBefore(float[] p, int a, int b) {
+        int c = Double.compare(p[b], p[a]);
+        return c < 0 || (c == 0 && a < b);
     }
 }

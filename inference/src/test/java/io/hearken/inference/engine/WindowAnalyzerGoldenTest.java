@@ -48,6 +48,37 @@ class WindowAnalyzerGoldenTest {
         assertThat(WindowAnalyzer.reportedClasses(probabilities, 0.05f, 5)).containsExactly(1, 3, 2, 4, 6);
     }
 
+    @Test
+    void reportedClassesEqualAFullSortForRandomScoresWithTies() {
+        java.util.Random random = new java.util.Random(7);
+        for (int trial = 0; trial < 2000; trial++) {
+            int n = 1 + random.nextInt(trial < 1000 ? 12 : 527);
+            float[] p = new float[n];
+            for (int i = 0; i < n; i++) { // coarse values: many ties, some exactly at the floor
+                p[i] = random.nextInt(4) == 0 ? 0.05f : random.nextInt(40) / 400f;
+            }
+            int minTop = random.nextInt(8);
+            assertThat(WindowAnalyzer.reportedClasses(p, 0.05f, minTop)).as("trial %d", trial)
+                    .containsExactly(bySorting(p, 0.05f, minTop));
+        }
+    }
+
+    /** The definition: all classes by probability (ties by index), taken while fewer than minTop or at floor. */
+    private static int[] bySorting(float[] p, float floor, int minTop) {
+        Integer[] order = java.util.stream.IntStream.range(0, p.length).boxed().toArray(Integer[]::new);
+        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble((Integer i) -> p[i]).reversed()
+                .thenComparingInt(i -> i));
+        java.util.List<Integer> chosen = new java.util.ArrayList<>();
+        for (Integer i : order) {
+            if (chosen.size() < minTop || p[i] >= floor) {
+                chosen.add(i);
+            } else {
+                break;
+            }
+        }
+        return chosen.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     private static double maxAbsDiff(float[] a, float[] b) {
         assertThat(a).hasSameSizeAs(b);
         return Fixtures.maxAbsDiff(a, b);
