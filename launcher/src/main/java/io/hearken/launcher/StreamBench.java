@@ -14,7 +14,6 @@ import io.hearken.schemas.WindowResult;
 import io.hearken.schemas.topics.Topic;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,9 +41,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 final class StreamBench {
     /** A stream stays real time if the p99 of its windows' processing lag stays within this. */
     static final long REALTIME_P99_MS = 1000;
+    static final long TIMELINE_PERIOD_MICROS = 10_000_000L;
 
     record Result(int streams, double seconds, long windows, double windowsPerSecond, double p50Ms, double p99Ms,
-                  double committedP50Ms, double committedP99Ms, int realtimeStreams, double cpuCores) {
+                  double committedP50Ms, double committedP99Ms, int realtimeStreams, double cpuCores,
+                  List<Double> p99ByPeriodMs) {
     }
 
     private final JobSettings settings;
@@ -84,6 +85,8 @@ final class StreamBench {
             publisher.start();
             Map<String, List<Long>> committed = new HashMap<>();
             Map<String, List<Long>> uncommitted = new HashMap<>();
+            // Processing lags by TIMELINE_PERIOD of window end: shows whether lag is steady, drifts or spikes.
+            java.util.TreeMap<Long, List<Long>> byPeriod = new java.util.TreeMap<>();
             int expectedEnds = streams;
             try (KafkaConsumer<String, WindowResult> dirty = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().windows, "read_uncommitted");
                  KafkaConsumer<String, WindowResult> clean = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().windows, "read_committed")) {
@@ -97,7 +100,10 @@ final class StreamBench {
                     long now = System.currentTimeMillis();
                     for (ConsumerRecord<String, WindowResult> r : dirty.poll(Duration.ofMillis(50))) {
                         if (r.value().getWindowEndMicros() >= measureFromMicros) {
-                            uncommitted.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(now - r.value().getWindowEndMicros() / 1000);
+                            long lag = now - r.value().getWindowEndMicros() / 1000;
+                            uncommitted.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(lag);
+                            byPeriod.computeIfAbsent((r.value().getWindowEndMicros() - measureFromMicros) / TIMELINE_PERIOD_MICROS,
+                                    k -> new ArrayList<>()).add(lag);
                         }
                     }
                     now = System.currentTimeMillis();
@@ -129,7 +135,8 @@ final class StreamBench {
             // Over the wall time actually taken: when the job falls behind, draining the backlog counts too.
             return new Result(streams, wall, windows, windows / wall,
                     percentile(allUncommitted, 0.5), percentile(allUncommitted, 0.99), percentile(allCommitted, 0.5),
-                    percentile(allCommitted, 0.99), realtimeStreams, cpu / wall);
+                    percentile(allCommitted, 0.99), realtimeStreams, cpu / wall,
+                    byPeriod.values().stream().map(l -> percentile(l, 0.99)).toList());
         }
     }
 
@@ -165,9 +172,10 @@ final class StreamBench {
                 long frames = template.getSamples().remaining() / (2L * template.getChannels());
                 long chunkEnd = captureMicros + frames * 1_000_000L / template.getSampleRate();
                 boolean last = chunkEnd - (startMicros + stream * chunkMicros / streams) >= totalMicros;
-                AudioChunk chunk = AudioChunk.newBuilder(template).setStreamId("bench-" + stream).setSequenceNumber(seq)
-                        .setCaptureTimeMicros(captureMicros).setEndOfStream(last)
-                        .setSamples(ByteBuffer.wrap(template.getSamples().array())).build();
+                // Field by field rather than newBuilder(template): that deep-copies the samples of every chunk.
+                AudioChunk chunk = new AudioChunk("bench-" + stream, seq, captureMicros, template.getSampleRate(),
+                        template.getChannels(), template.getEncoding(), template.getSamples().duplicate(), last,
+                        template.getProfile(), template.getSource());
                 producer.send(new ProducerRecord<>(topic.name(), chunk.getStreamId(), chunk));
                 if (!last) {
                     due.add(new long[] {chunkEnd, stream, seq + 1});
@@ -197,6 +205,8 @@ final class StreamBench {
         out.printf(Locale.ROOT, "windows %d, %.1f windows/s sustained%n", r.windows(), r.windowsPerSecond());
         out.printf(Locale.ROOT, "lag after window end: processing p50 %.0f ms p99 %.0f ms; committed (read_committed) p50 %.0f ms p99 %.0f ms%n",
                 r.p50Ms(), r.p99Ms(), r.committedP50Ms(), r.committedP99Ms());
+        out.printf(Locale.ROOT, "processing-lag p99 per %d s of window end: %s ms%n", TIMELINE_PERIOD_MICROS / 1_000_000,
+                r.p99ByPeriodMs().stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
         out.printf(Locale.ROOT, "streams real time (processing-lag p99 <= %d ms): %d of %d%n", REALTIME_P99_MS, r.realtimeStreams(), r.streams());
         out.printf(Locale.ROOT, "CPU (whole process: broker, job, publisher, consumers): %.2f cores of %d%n", r.cpuCores(),
                 Runtime.getRuntime().availableProcessors());

@@ -19,7 +19,7 @@ public record BatchingConfig(int maxBatchSize, Duration maxWait) {
     public static final String MAX_WAIT_SETTING = "inference.batch.max.wait";
     public static final int MAX_BATCH = 4096;
     public static final int MAX_WAIT_SECONDS = 60;
-    public static final BatchingConfig DEFAULT = new BatchingConfig(64, Duration.ofMillis(10));
+    public static final BatchingConfig DEFAULT = new BatchingConfig(16, Duration.ofMillis(10));
 
     public BatchingConfig {
         if (maxBatchSize < 1 || maxBatchSize > MAX_BATCH) {

@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * @param exactlyOnce         transactional window output (true) or at-least-once (false)
  * @param parallelism         job parallelism
  * @param reassembly          how chunks are put back in order, gaps filled and late chunks recognised
- * @param batchMaxSize        most windows per model run ({@code inference.batch.max.size}, default 64)
+ * @param batchMaxSize        most windows per model run ({@code inference.batch.max.size}, default 16)
  * @param batchMaxWait        longest a window waits for its batch to fill ({@code inference.batch.max.wait}, default 10 ms)
  * @param inFlightWindows     windows in inference at once per task ({@code job.inference.capacity}, default 256)
  */
@@ -31,7 +31,11 @@ public record JobSettings(String modelDir, int intraOpThreads, Map<String, Strea
                           boolean exactlyOnce, int parallelism,
                           ReassemblySettings reassembly, int batchMaxSize, Duration batchMaxWait,
                           int inFlightWindows) implements Serializable {
-    public static final int DEFAULT_BATCH_MAX_SIZE = 64;
+    /**
+     * On a CPU a window's cost is lowest at batches of about 8-16 two-second windows (bigger batches spill the
+     * caches: batch 64 costs 25% more per window, see {@code bench inference --frames 200}); GPUs want far more.
+     */
+    public static final int DEFAULT_BATCH_MAX_SIZE = 16;
     public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofMillis(10);
     public static final int DEFAULT_IN_FLIGHT_WINDOWS = 256;
 
