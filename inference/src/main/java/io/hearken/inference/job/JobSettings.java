@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * @param reassembly          how chunks are put back in order, gaps filled and late chunks recognised
  * @param batchMaxSize        most windows per model run ({@code inference.batch.max.size}, default 16)
  * @param batchMaxWait        longest a window waits for its batch to fill ({@code inference.batch.max.wait}, default 10 ms)
- * @param inFlightWindows     windows in inference at once per task ({@code job.inference.capacity}, default 256)
+ * @param inFlightWindows     windows in inference at once per task ({@code job.inference.capacity}, default 64)
  */
 public record JobSettings(String modelDir, int intraOpThreads, Map<String, StreamProfile> profiles, float scoreFloor,
                           int minTopClasses, List<String> featureOutputs, Duration checkpointInterval,
@@ -37,7 +37,12 @@ public record JobSettings(String modelDir, int intraOpThreads, Map<String, Strea
      */
     public static final int DEFAULT_BATCH_MAX_SIZE = 16;
     public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofMillis(10);
-    public static final int DEFAULT_IN_FLIGHT_WINDOWS = 256;
+    /**
+     * Enough to keep batches full (the batcher is shared by all tasks of the JVM), and no more: in-flight windows
+     * (100 KB of mel each) are written into every checkpoint, so a deep queue makes a job that has fallen behind
+     * spend its time checkpointing instead of catching up; the backlog belongs in Kafka.
+     */
+    public static final int DEFAULT_IN_FLIGHT_WINDOWS = 64;
 
     public static final float DEFAULT_SCORE_FLOOR = 0.05f;
     public static final int DEFAULT_MIN_TOP_CLASSES = 5;
