@@ -33,7 +33,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * N simulated microphones playing real recordings (looped, each stream offset in time) at real-time pace through
+ * N simulated microphones playing real recordings (looped; stream i starts i/N of a hop later, as independently
+ * started microphones would) at real-time pace through
  * the embedded stack; measures how far behind the job runs. Lag of a window = wall-clock time it is seen on
  * hearken.audio.windows minus its end (capture time): seen uncommitted (processing lag) and committed (what
  * read_committed consumers see: adds up to one checkpoint interval).
@@ -45,7 +46,7 @@ final class StreamBench {
 
     record Result(int streams, double seconds, long windows, double windowsPerSecond, double p50Ms, double p99Ms,
                   double committedP50Ms, double committedP99Ms, int realtimeStreams, double cpuCores,
-                  List<Double> p99ByPeriodMs) {
+                  List<Double> p99ByPeriodMs, double warmupSeconds) {
     }
 
     private final JobSettings settings;
@@ -85,7 +86,8 @@ final class StreamBench {
             publisher.start();
             Map<String, List<Long>> committed = new HashMap<>();
             Map<String, List<Long>> uncommitted = new HashMap<>();
-            // Processing lags by TIMELINE_PERIOD of window end: shows whether lag is steady, drifts or spikes.
+            // Processing lags by TIMELINE_PERIOD of window end, warm-up included: how a cold start falls behind and
+            // catches up, and whether the lag afterwards is steady, drifts or spikes.
             java.util.TreeMap<Long, List<Long>> byPeriod = new java.util.TreeMap<>();
             int expectedEnds = streams;
             try (KafkaConsumer<String, WindowResult> dirty = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().windows, "read_uncommitted");
@@ -99,11 +101,11 @@ final class StreamBench {
                     }
                     long now = System.currentTimeMillis();
                     for (ConsumerRecord<String, WindowResult> r : dirty.poll(Duration.ofMillis(50))) {
+                        long lag = now - r.value().getWindowEndMicros() / 1000;
+                        byPeriod.computeIfAbsent(Math.max(0, r.value().getWindowEndMicros() - startMicros) / TIMELINE_PERIOD_MICROS,
+                                k -> new ArrayList<>()).add(lag);
                         if (r.value().getWindowEndMicros() >= measureFromMicros) {
-                            long lag = now - r.value().getWindowEndMicros() / 1000;
                             uncommitted.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(lag);
-                            byPeriod.computeIfAbsent((r.value().getWindowEndMicros() - measureFromMicros) / TIMELINE_PERIOD_MICROS,
-                                    k -> new ArrayList<>()).add(lag);
                         }
                     }
                     now = System.currentTimeMillis();
@@ -136,7 +138,9 @@ final class StreamBench {
             return new Result(streams, wall, windows, windows / wall,
                     percentile(allUncommitted, 0.5), percentile(allUncommitted, 0.99), percentile(allCommitted, 0.5),
                     percentile(allCommitted, 0.99), realtimeStreams, cpu / wall,
-                    byPeriod.values().stream().map(l -> percentile(l, 0.99)).toList());
+                    java.util.stream.LongStream.rangeClosed(0, byPeriod.isEmpty() ? -1 : byPeriod.lastKey())
+                            .mapToObj(i -> percentile(byPeriod.getOrDefault(i, List.of()), 0.99)).toList(),
+                    warmup.toMillis() / 1000.0);
         }
     }
 
@@ -146,14 +150,17 @@ final class StreamBench {
         IngestOptions options = new IngestOptions(chunkDuration, IngestOptions.DEFAULT_MAX_CHUNK_BYTES,
                 profile, Instant.EPOCH);
         long chunkMicros = options.chunkDuration().toNanos() / 1000;
+        // Stream i starts i/N of a hop after stream 0: independently started microphones have their window ends
+        // spread over the hop, not all within one chunk (which would make every window of every stream due at once).
+        long staggerMicros = settings.profile(profile).hop().toNanos() / 1000;
         long totalMicros = duration.toNanos() / 1000;
-        // Each stream's chunk schedule: stream i plays clip i mod n, looped, starting i/N of a chunk later.
+        // Each stream's chunk schedule: stream i plays clip i mod n, looped.
         PriorityQueue<long[]> due = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
         List<List<AudioChunk>> loops = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
             DecodedAudio clip = clips.get(i % clips.size());
             loops.add(AudioChunker.chunk(clip, "bench-" + i, 0, options, SourceMetadata.newBuilder().build()));
-            due.add(new long[] {startMicros + i * chunkMicros / streams, i, 0});
+            due.add(new long[] {startMicros + i * staggerMicros / streams, i, 0});
         }
         try (Producer<String, AudioChunk> producer = IngestProducers.create(platform.bootstrapServers(), topic)) {
             while (!due.isEmpty() && publishing.get()) {
@@ -171,7 +178,7 @@ final class StreamBench {
                 AudioChunk template = loop.get((int) (seq % loop.size()));
                 long frames = template.getSamples().remaining() / (2L * template.getChannels());
                 long chunkEnd = captureMicros + frames * 1_000_000L / template.getSampleRate();
-                boolean last = chunkEnd - (startMicros + stream * chunkMicros / streams) >= totalMicros;
+                boolean last = chunkEnd - (startMicros + stream * staggerMicros / streams) >= totalMicros;
                 // Field by field rather than newBuilder(template): that deep-copies the samples of every chunk.
                 AudioChunk chunk = new AudioChunk("bench-" + stream, seq, captureMicros, template.getSampleRate(),
                         template.getChannels(), template.getEncoding(), template.getSamples().duplicate(), last,
@@ -205,8 +212,16 @@ final class StreamBench {
         out.printf(Locale.ROOT, "windows %d, %.1f windows/s sustained%n", r.windows(), r.windowsPerSecond());
         out.printf(Locale.ROOT, "lag after window end: processing p50 %.0f ms p99 %.0f ms; committed (read_committed) p50 %.0f ms p99 %.0f ms%n",
                 r.p50Ms(), r.p99Ms(), r.committedP50Ms(), r.committedP99Ms());
-        out.printf(Locale.ROOT, "processing-lag p99 per %d s of window end: %s ms%n", TIMELINE_PERIOD_MICROS / 1_000_000,
-                r.p99ByPeriodMs().stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
+        StringBuilder timeline = new StringBuilder();
+        long period = TIMELINE_PERIOD_MICROS / 1_000_000;
+        for (int i = 0; i < r.p99ByPeriodMs().size(); i++) {
+            if (i > 0) {
+                timeline.append(i * period == Math.round(r.warmupSeconds()) ? " | " : " ");
+            }
+            timeline.append(String.format(Locale.ROOT, "%.0f", r.p99ByPeriodMs().get(i)));
+        }
+        out.printf(Locale.ROOT, "processing-lag p99 per %d s of window end from the start (| = end of warm-up): %s ms%n",
+                period, timeline);
         out.printf(Locale.ROOT, "streams real time (processing-lag p99 <= %d ms): %d of %d%n", REALTIME_P99_MS, r.realtimeStreams(), r.streams());
         out.printf(Locale.ROOT, "CPU (whole process: broker, job, publisher, consumers): %.2f cores of %d%n", r.cpuCores(),
                 Runtime.getRuntime().availableProcessors());
