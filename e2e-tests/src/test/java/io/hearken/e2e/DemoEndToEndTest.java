@@ -60,6 +60,52 @@ class DemoEndToEndTest {
                 .isNotEmpty().allSatisfy(c -> assertThat(c.get("caption").asText().toLowerCase()).contains("cat"));
     }
 
+    /**
+     * One machine that turns anomalous: the DCASE fan's normal clip followed by its anomalous clip as one stream
+     * (machine profile, enrolment on its first 5 s). The anomaly sink runs inside the demo; its events start only
+     * once the anomalous sound does, and each is closed exactly once.
+     */
+    @Test
+    void aMachineTurningAnomalousRaisesAnAnomalyEventOnlyAfterTheChange(@TempDir Path dir) throws Exception {
+        Path fan = HearkenProcess.SHARED.resolve("audio/dcase2020t2/fan");
+        Path stream = dir.resolve("fan-line-1.wav");
+        long switchFrames = concatenate(List.of(fan.resolve("normal_id_00_00000000.wav"),
+                fan.resolve("anomaly_id_00_00000000.wav")), stream);
+        double switchSeconds = switchFrames / 16000.0;
+        Path settings = Files.writeString(dir.resolve("anomaly.properties"), "sinks.anomaly.enrol.duration.ms=5000\n");
+
+        HearkenProcess.Result result = HearkenProcess.run(TIMEOUT_SECONDS, "demo", "--input", stream.toString(),
+                "--profile", "machine", "--anomaly-settings", settings.toString(), "--exit-when-done", "--json");
+
+        assertThat(result.exitCode()).as("exit code; stderr:\n%s", result.stderr()).isZero();
+        List<JsonNode> anomalies = events(result, "anomaly");
+        List<JsonNode> onsets = anomalies.stream().filter(e -> e.get("kind").asText().equals("ONSET")).toList();
+        assertThat(onsets).as("anomaly events %s", anomalies).isNotEmpty();
+        // A 1 s window overlaps the anomalous part from switch - 1 s on; nothing may fire on the normal part before.
+        assertThat(onsets).allSatisfy(o -> assertThat(o.get("onset_s").asDouble()).isGreaterThanOrEqualTo(switchSeconds - 1));
+        for (JsonNode onset : onsets) {
+            assertThat(anomalies.stream().filter(e -> e.get("kind").asText().equals("OFFSET")
+                    && e.get("onset_s").equals(onset.get("onset_s"))).count()).as("offsets closing %s", onset).isEqualTo(1);
+        }
+    }
+
+    /** Writes the clips (same format) one after another as one WAV; returns the frame count of the first. */
+    private static long concatenate(List<Path> clips, Path target) throws Exception {
+        List<javax.sound.sampled.AudioInputStream> parts = new ArrayList<>();
+        for (Path clip : clips) {
+            parts.add(javax.sound.sampled.AudioSystem.getAudioInputStream(clip.toFile()));
+        }
+        long first = parts.get(0).getFrameLength();
+        long frames = parts.stream().mapToLong(javax.sound.sampled.AudioInputStream::getFrameLength).sum();
+        java.io.InputStream joined = new java.io.SequenceInputStream(java.util.Collections.enumeration(parts));
+        javax.sound.sampled.AudioSystem.write(new javax.sound.sampled.AudioInputStream(joined, parts.get(0).getFormat(), frames),
+                javax.sound.sampled.AudioFileFormat.Type.WAVE, target.toFile());
+        for (javax.sound.sampled.AudioInputStream part : parts) {
+            part.close();
+        }
+        return first;
+    }
+
     @Test
     void unreadableInputsAreNamedAndTheOthersStillProcessed(@TempDir Path dir) throws Exception {
         Path cat = HearkenProcess.SHARED.resolve("audio/esc50/cat_3-95694-A-5.wav");

@@ -5,6 +5,7 @@ import io.hearken.error.HearkenException;
 import io.hearken.ingest.FileIngester;
 import io.hearken.ingest.IngestOptions;
 import io.hearken.ingest.IngestProducers;
+import io.hearken.schemas.AnomalyEvent;
 import io.hearken.schemas.AudioChunk;
 import io.hearken.schemas.CaptionEvent;
 import io.hearken.schemas.DeadLetter;
@@ -33,7 +34,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Ingests files into a running platform and prints the resulting events. Knows when it is done without guessing:
  * every published stream's end-of-stream window has been written, the sinks have committed past it (their output is
- * committed in the same transaction), and every committed tag and caption event up to that point has been printed.
+ * committed in the same transaction), and every committed tag, caption and anomaly event up to that point has been
+ * printed.
  */
 final class DemoRun {
     private static final Duration POLL = Duration.ofMillis(100);
@@ -50,17 +52,19 @@ final class DemoRun {
     }
 
     /** Returns the report of what was ingested; with {@code exitWhenDone} returns only after all events are printed. */
-    FileIngester.Report run(List<Path> inputs, boolean json, boolean exitWhenDone, Duration timeout) throws Exception {
+    FileIngester.Report run(List<Path> inputs, String profile, boolean json, boolean exitWhenDone, Duration timeout)
+            throws Exception {
         Instant captureStart = Instant.now();
         EventFormatter format = new EventFormatter(json, captureStart.getEpochSecond() * 1_000_000L + captureStart.getNano() / 1000);
         try (KafkaConsumer<String, TagEvent> tags = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().tags, COMMITTED);
              KafkaConsumer<String, WindowResult> windows = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().windows, COMMITTED);
              KafkaConsumer<String, CaptionEvent> captions = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().captions, COMMITTED);
+             KafkaConsumer<String, AnomalyEvent> anomalies = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().anomalies, COMMITTED);
              KafkaConsumer<String, DeadLetter> deadLetters = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().deadLetters, COMMITTED)) {
             FileIngester.Report report;
             try (Producer<String, AudioChunk> producer = IngestProducers.create(platform.bootstrapServers(), platform.topics().chunks)) {
                 IngestOptions options = new IngestOptions(IngestOptions.DEFAULT_CHUNK_DURATION, IngestOptions.DEFAULT_MAX_CHUNK_BYTES,
-                        "default", captureStart);
+                        profile, captureStart);
                 report = new FileIngester(producer, platform.topics().chunks, options).ingest(inputs);
             }
             for (FileIngester.Failure failure : report.failures()) {
@@ -71,6 +75,7 @@ final class DemoRun {
             Map<TopicPartition, Long> endOfStreamOffsets = new HashMap<>();
             Map<TopicPartition, Long> tagTargets = null;
             Map<TopicPartition, Long> captionTargets = null;
+            Map<TopicPartition, Long> anomalyTargets = null;
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 for (ConsumerRecord<String, TagEvent> r : tags.poll(POLL)) {
@@ -78,6 +83,9 @@ final class DemoRun {
                 }
                 for (ConsumerRecord<String, CaptionEvent> r : captions.poll(Duration.ZERO)) {
                     out.println(format.caption(r.value()));
+                }
+                for (ConsumerRecord<String, AnomalyEvent> r : anomalies.poll(Duration.ZERO)) {
+                    out.println(format.anomaly(r.value()));
                 }
                 for (ConsumerRecord<String, DeadLetter> r : deadLetters.poll(Duration.ZERO)) {
                     err.println(format.deadLetter(r.value()));
@@ -94,8 +102,10 @@ final class DemoRun {
                 if (pending.isEmpty() && tagTargets == null && sinksCommittedPast(endOfStreamOffsets)) {
                     tagTargets = tags.endOffsets(tags.assignment());
                     captionTargets = captions.endOffsets(captions.assignment());
+                    anomalyTargets = anomalies.endOffsets(anomalies.assignment());
                 }
-                if (tagTargets != null && reached(tags, tagTargets) && reached(captions, captionTargets)) {
+                if (tagTargets != null && reached(tags, tagTargets) && reached(captions, captionTargets)
+                        && reached(anomalies, anomalyTargets)) {
                     return report;
                 }
                 if (System.nanoTime() > deadline) {
@@ -106,6 +116,7 @@ final class DemoRun {
         }
     }
 
+    /** Both sink applications (tags + captions, anomalies) have committed past the given window offsets. */
     private boolean sinksCommittedPast(Map<TopicPartition, Long> offsets) throws InterruptedException, ExecutionException {
         if (offsets.isEmpty()) {
             return true;
@@ -113,10 +124,15 @@ final class DemoRun {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
         try (Admin admin = Admin.create(props)) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(SinksApp.DEFAULT_APPLICATION_ID)
-                    .partitionsToOffsetAndMetadata().get();
-            return offsets.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
-                    && committed.get(e.getKey()).offset() > e.getValue());
+            for (String group : List.of(SinksApp.DEFAULT_APPLICATION_ID, SinksApp.ANOMALY_APPLICATION_ID)) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata().get();
+                if (!offsets.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+                        && committed.get(e.getKey()).offset() > e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

@@ -9,6 +9,7 @@ import io.hearken.schemas.serde.RegistryClients;
 import io.hearken.schemas.topics.HearkenTopics;
 import io.hearken.schemas.topics.TopicNames;
 import io.hearken.sinks.SinksApp;
+import io.hearken.sinks.anomaly.AnomalySettings;
 import io.hearken.sinks.captions.CaptionSettings;
 import io.hearken.sinks.tags.TagRules;
 import java.io.IOException;
@@ -39,26 +40,32 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private final HearkenTopics topics;
     private final JobClient job;
     private final SinksApp sinks;
+    private final SinksApp anomalySink;
     private final Path workDir;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private EmbeddedPlatform(EmbeddedKafkaBroker broker, InProcessSchemaRegistry registry, SchemaRegistryClient registryClient,
-                             HearkenTopics topics, JobClient job, SinksApp sinks, Path workDir) {
+                             HearkenTopics topics, JobClient job, SinksApp sinks, SinksApp anomalySink, Path workDir) {
         this.broker = broker;
         this.registry = registry;
         this.registryClient = registryClient;
         this.topics = topics;
         this.job = job;
         this.sinks = sinks;
+        this.anomalySink = anomalySink;
         this.workDir = workDir;
     }
 
+    /** What the sinks of the platform do: tag rules (tags and captions) and the anomaly sink's settings. */
+    public record SinkSettings(TagRules tagRules, AnomalySettings anomalies) {
+    }
+
     /**
-     * @param tagRules     rules of the tag sink, or empty to run without sinks (benchmarks of the job alone)
+     * @param sinks        what the sinks do, or empty to run without sinks (benchmarks of the job alone)
      * @param metricsPorts port or range (e.g. 9249-9299) for the Prometheus endpoint of the job's metrics, or
      *                     empty for none; a range lets several platforms run side by side
      */
-    public static EmbeddedPlatform start(JobSettings settings, java.util.Optional<TagRules> tagRules,
+    public static EmbeddedPlatform start(JobSettings settings, java.util.Optional<SinkSettings> sinkSettings,
                                          java.util.Optional<String> metricsPorts)
             throws Exception {
         Path workDir = Files.createTempDirectory("hearken-");
@@ -66,6 +73,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         InProcessSchemaRegistry registry = null;
         JobClient job = null;
         SinksApp sinks = null;
+        SinksApp anomalySink = null;
         try {
             broker = EmbeddedKafkaBroker.start();
             registry = InProcessSchemaRegistry.start();
@@ -95,15 +103,20 @@ public final class EmbeddedPlatform implements AutoCloseable {
                     settings).build(env);
             job = env.executeAsync("hearken-streaming-job");
 
-            if (tagRules.isPresent()) {
-                sinks = SinksApp.tagsAndCaptions(topics, tagRules.get(), CaptionSettings.defaults(),
+            if (sinkSettings.isPresent()) {
+                sinks = SinksApp.tagsAndCaptions(topics, sinkSettings.get().tagRules(), CaptionSettings.defaults(),
                         SinksApp.streamsConfig(broker.bootstrapServers(), registry.url(), SinksApp.DEFAULT_APPLICATION_ID,
                                 workDir.resolve("streams")));
                 sinks.start();
+                // Its own application (own consumer group and stores), as in production: see SinksApp.anomalies.
+                anomalySink = SinksApp.anomalies(topics, sinkSettings.get().anomalies(),
+                        SinksApp.streamsConfig(broker.bootstrapServers(), registry.url(), SinksApp.ANOMALY_APPLICATION_ID,
+                                workDir.resolve("streams-anomaly")));
+                anomalySink.start();
             }
-            return new EmbeddedPlatform(broker, registry, client, topics, job, sinks, workDir);
+            return new EmbeddedPlatform(broker, registry, client, topics, job, sinks, anomalySink, workDir);
         } catch (Exception | Error e) {
-            closeQuietly(sinks, job, registry, broker, workDir);
+            closeQuietly(anomalySink, sinks, job, registry, broker, workDir);
             throw e;
         }
     }
@@ -132,12 +145,15 @@ public final class EmbeddedPlatform implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            closeQuietly(sinks, job, registry, broker, workDir);
+            closeQuietly(anomalySink, sinks, job, registry, broker, workDir);
         }
     }
 
-    private static void closeQuietly(SinksApp sinks, JobClient job, InProcessSchemaRegistry registry,
+    private static void closeQuietly(SinksApp anomalySink, SinksApp sinks, JobClient job, InProcessSchemaRegistry registry,
                                      EmbeddedKafkaBroker broker, Path workDir) {
+        if (anomalySink != null) {
+            anomalySink.close();
+        }
         if (sinks != null) {
             sinks.close();
         }

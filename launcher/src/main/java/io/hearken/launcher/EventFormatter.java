@@ -2,6 +2,7 @@ package io.hearken.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hearken.schemas.AnomalyEvent;
 import io.hearken.schemas.CaptionEvent;
 import io.hearken.schemas.DeadLetter;
 import io.hearken.schemas.EventKind;
@@ -67,6 +68,35 @@ final class EventFormatter {
             return node.toString();
         }
         return String.format(Locale.ROOT, "%-28s %-6s %6.1f-%.1f s  %s", c.getStreamId(), "SAYS", start, end, c.getCaption());
+    }
+
+    String anomaly(AnomalyEvent e) {
+        double onset = seconds(e.getOnsetMicros());
+        Double offset = e.getOffsetMicros() == null ? null : seconds(e.getOffsetMicros());
+        if (json) {
+            ObjectNode node = JSON.createObjectNode();
+            node.put("type", "anomaly");
+            node.put("kind", e.getKind().name());
+            node.put("stream", e.getStreamId());
+            node.put("onset_s", onset);
+            if (offset != null) {
+                node.put("offset_s", offset);
+            }
+            node.put("peak_score", round(e.getPeakScore()));
+            node.put("threshold", round(e.getThreshold()));
+            node.put("feature", e.getFeatureName());
+            if (e.getClosedBy() != null) {
+                node.put("closed_by", e.getClosedBy());
+            }
+            node.put("event_id", e.getEventId());
+            return node.toString();
+        }
+        if (e.getKind() == EventKind.ONSET) {
+            return String.format(Locale.ROOT, "%-28s %-6s %-32s at %6.1f s  score %.2f (threshold %.2f)",
+                    e.getStreamId(), "ONSET", "anomaly", onset, e.getPeakScore(), e.getThreshold());
+        }
+        return String.format(Locale.ROOT, "%-28s %-6s %-32s %6.1f-%.1f s  peak %.2f (%s)", e.getStreamId(), "OFFSET",
+                "anomaly", onset, offset, e.getPeakScore(), e.getClosedBy());
     }
 
     String deadLetter(DeadLetter d) {

@@ -9,6 +9,7 @@ import io.hearken.inference.engine.WindowAnalyzer;
 import io.hearken.inference.job.JobSettings;
 import io.hearken.inference.job.StreamProfile;
 import io.hearken.sinks.alerts.AlertRules;
+import io.hearken.sinks.anomaly.AnomalySettings;
 import io.hearken.sinks.alerts.WebhookAlerter;
 import io.hearken.sinks.tags.TagRules;
 import io.hearken.sinks.tags.TagRulesConfig;
@@ -85,6 +86,13 @@ public final class HearkenCli implements Callable<Integer> {
         @Option(names = "--alerts", description = "JSON file of webhook alert rules and endpoints (see README); "
                 + "matching events are POSTed as CloudEvents with retries, failures dead-lettered.")
         Path alerts;
+        @Option(names = "--profile", defaultValue = "default", description = "Stream profile of the inputs: default "
+                + "(2 s windows, 1 s hop) or machine (1 s / 0.5 s; monitored by the anomaly sink: each stream enrols "
+                + "its first 60 s as normal, then anomalies raise events). Default ${DEFAULT-VALUE}.")
+        String profile;
+        @Option(names = "--anomaly-settings", description = "Properties file of sinks.anomaly.* settings (enrol.duration.ms, "
+                + "feature, k, consecutive, group.<stream>=<machine>, ...; see AnomalySettings).")
+        Path anomalySettings;
         @Option(names = "--metrics-port", defaultValue = "9249-9299",
                 description = "Port or range for the job's Prometheus metrics endpoint, or 'none' (default ${DEFAULT-VALUE}).")
         String metricsPort;
@@ -100,7 +108,14 @@ public final class HearkenCli implements Callable<Integer> {
             TagRules rules = tagRules == null ? TagRules.defaults() : TagRulesConfig.load(tagRules);
             rules.validateLabels(Labels.load(modelDir.resolve(ModelLocator.LABELS_FILE)).all());
             AlertRules alertRules = alerts == null ? null : AlertRules.load(alerts); // bad rules fail before anything starts
-            try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, Optional.of(rules),
+            if (!settings.profiles().containsKey(profile)) {
+                throw HearkenException.config("--profile: unknown stream profile '" + profile + "' (known: "
+                        + settings.profiles().keySet() + ")");
+            }
+            AnomalySettings anomalies = anomalySettings == null ? AnomalySettings.defaults()
+                    : AnomalySettings.load(anomalySettings);
+            try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings,
+                    Optional.of(new EmbeddedPlatform.SinkSettings(rules, anomalies)),
                     "none".equals(metricsPort) ? Optional.empty() : Optional.of(metricsPort))) {
                 // Ctrl-C: stop the job, sinks and broker cleanly and remove their temporary files.
                 Thread cleanup = new Thread(platform::close, "hearken-shutdown");
@@ -112,7 +127,7 @@ public final class HearkenCli implements Callable<Integer> {
                     if (alerter != null) {
                         alerter.start();
                     }
-                    report = new DemoRun(platform, out, System.err).run(inputs, json, exitWhenDone, timeout);
+                    report = new DemoRun(platform, out, System.err).run(inputs, profile, json, exitWhenDone, timeout);
                 }
                 if (report.published().isEmpty() && report.failures().isEmpty()) {
                     System.err.println("error: no WAV files found in " + inputs);

@@ -16,9 +16,11 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
-/** Sinks (tag and caption events) as a running Kafka Streams application. */
+/** A sink (tag and caption events, or anomaly events) as a running Kafka Streams application. */
 public final class SinksApp implements AutoCloseable {
     public static final String DEFAULT_APPLICATION_ID = "hearken-sinks-tags";
+    /** Application id (consumer group, store prefix) of the anomaly sink. */
+    public static final String ANOMALY_APPLICATION_ID = "hearken-sinks-anomaly";
 
     private final KafkaStreams streams;
 

@@ -98,6 +98,28 @@ public record AnomalySettings(String featureName, ScorerConfig scorer, int enrol
     }
 
     /**
+     * Settings from a properties file of {@value #PREFIX}* keys (as {@link #fromMap}); an unreadable file or a key
+     * without the prefix (which fromMap would ignore) is a CONFIG error naming it.
+     */
+    public static AnomalySettings load(java.nio.file.Path file) {
+        java.util.Properties properties = new java.util.Properties();
+        try (java.io.Reader reader = java.nio.file.Files.newBufferedReader(file)) {
+            properties.load(reader);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new HearkenException(io.hearken.error.ErrorKind.CONFIG, "cannot read anomaly settings " + file + ": " + e, e);
+        }
+        Map<String, String> config = new TreeMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            if (!key.startsWith(PREFIX)) {
+                throw HearkenException.config(file + ": unknown setting " + key + " (anomaly settings start with "
+                        + PREFIX + ")");
+            }
+            config.put(key, properties.getProperty(key));
+        }
+        return fromMap(config);
+    }
+
+    /**
      * Settings from dotted keys (e.g. a properties file); keys not starting with {@value #PREFIX} are ignored, unknown
      * keys under it and malformed values are CONFIG errors naming the key.
      */

@@ -11,6 +11,23 @@ import org.junit.jupiter.api.Test;
 
 class AnomalySettingsTest {
     @Test
+    void loadsAPropertiesFileAndRejectsKeysWithoutThePrefix(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("anomaly.properties"),
+                "# enrol on the first 5 s\nsinks.anomaly.enrol.duration.ms=5000\nsinks.anomaly.group.fan-2=fan\n");
+        AnomalySettings s = AnomalySettings.load(file);
+        assertThat(s.enrolDuration()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.groupOf("fan-2")).isEqualTo("fan");
+
+        java.nio.file.Path unprefixed = java.nio.file.Files.writeString(dir.resolve("bad.properties"), "enrol.duration.ms=5000\n");
+        assertThatThrownBy(() -> AnomalySettings.load(unprefixed)).isInstanceOf(HearkenException.class)
+                .hasMessageContaining("bad.properties").hasMessageContaining("enrol.duration.ms")
+                .hasMessageContaining("sinks.anomaly.");
+        assertThatThrownBy(() -> AnomalySettings.load(dir.resolve("missing.properties")))
+                .isInstanceOf(HearkenException.class).hasMessageContaining("missing.properties");
+    }
+
+    @Test
     void defaults() {
         AnomalySettings d = AnomalySettings.defaults();
         assertThat(d.featureName()).isEqualTo("mid");
