@@ -6,8 +6,11 @@ public class AudioWindow {
     public long windowIndex;
     public long startMicros;
     public long endMicros;
-    /** Row-major [melBins][frames], the model's input layout. */
-    public float[] mel;
+    /**
+     * Row-major [melBins][frames] (the model's input layout) as float32 little-endian: windows waiting for inference
+     * are in every checkpoint, and Flink writes a byte[] in one call but a float[] value by value.
+     */
+    public byte[] mel;
     public int frames;
     public float loudnessDbfs;
     public boolean endOfStream;
@@ -17,6 +20,13 @@ public class AudioWindow {
     public SourceInfo source;
 
     public AudioWindow() {
+    }
+
+    /** {@link #mel} as floats, for the model. */
+    public float[] melValues() {
+        float[] values = new float[mel.length / Float.BYTES];
+        java.nio.ByteBuffer.wrap(mel).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        return values;
     }
 
     public String windowId() {

@@ -48,7 +48,7 @@ public final class BatchedWindowInference extends RichAsyncFunction<AudioWindow,
             result.complete(List.of(scores(w, null)));
             return;
         }
-        batcher.submit(w.mel, w.frames).whenComplete((prediction, error) -> {
+        batcher.submit(w.melValues(), w.frames).whenComplete((prediction, error) -> {
             if (error != null) {
                 result.completeExceptionally(error);
             } else {

@@ -203,13 +203,13 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
         long hop = frontend.hop();
         w.startMicros = s.segmentStartMicros + startFrame * hop * 1_000_000L / frontend.sampleRate();
         w.endMicros = s.segmentStartMicros + Math.min(endFrame * hop, s.samplesFed) * 1_000_000L / frontend.sampleRate();
-        w.mel = new float[bins * frames];
+        w.mel = new byte[bins * frames * Float.BYTES];
         w.frames = frames;
         byte[] buffered = s.mel;
         for (int t = 0; t < frames; t++) { // frame-major columns → the model's [bin][frame] layout
             int column = (first + t) * bins * Float.BYTES;
             for (int b = 0; b < bins; b++) {
-                w.mel[b * frames + t] = (float) MEL_VALUE.get(buffered, column + b * Float.BYTES);
+                MEL_VALUE.set(w.mel, (b * frames + t) * Float.BYTES, (float) MEL_VALUE.get(buffered, column + b * Float.BYTES));
             }
         }
         double energy = 0;
