@@ -1,5 +1,8 @@
 package io.hearken.sinks.anomaly;
 
+import static io.hearken.sinks.testing.WindowFixtures.SECOND;
+import static io.hearken.sinks.testing.WindowFixtures.T0;
+import static io.hearken.sinks.testing.WindowFixtures.pipeAtWindowEnd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hearken.schemas.AnomalyAction;
@@ -9,66 +12,41 @@ import io.hearken.schemas.EnrolmentWindow;
 import io.hearken.schemas.EventKind;
 import io.hearken.schemas.SourceMetadata;
 import io.hearken.schemas.WindowResult;
-import io.hearken.schemas.serde.RegistryClients;
 import io.hearken.schemas.topics.HearkenTopics;
-import io.hearken.sinks.SinksApp;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.hearken.sinks.testing.TopologyHarness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The anomaly sink's lifecycle rules with explicit timestamps: 1 s windows at 0.5 s hop (the machine profile) whose
  * 8-dimensional "mid" vectors are Gaussian noise around a fixed normal point, or shifted far away (anomalous).
  */
 class AnomalyTopologyTest {
-    private static final String REGISTRY_URL = "mock://AnomalyTopologyTest";
     private static final String APP_ID = "anomaly-test";
-    private static final long SECOND = 1_000_000L;
-    private static final long T0 = 1_700_000_000L * SECOND;
     private static final int DIM = 8;
     private static final int ENROL = 20;
-    private static HearkenTopics topics;
+
+    @RegisterExtension
+    static final TopologyHarness harness = new TopologyHarness(APP_ID);
 
     private final Random random = new Random(1234);
-    private final List<TopologyTestDriver> drivers = new ArrayList<>();
-    private TopologyTestDriver driver;
     private TestInputTopic<String, WindowResult> windows;
     private TestInputTopic<String, AnomalyControl> controls;
     private TestOutputTopic<String, AnomalyEvent> events;
     private final Map<String, Integer> nextIndex = new java.util.HashMap<>();
-
-    @BeforeAll
-    static void registry() {
-        topics = new HearkenTopics(RegistryClients.create(REGISTRY_URL));
-    }
-
-    @AfterAll
-    static void dropRegistry() {
-        RegistryClients.dropMockScope(REGISTRY_URL);
-    }
-
-    @AfterEach
-    void stop() {
-        drivers.forEach(TopologyTestDriver::close);
-    }
 
     private static AnomalySettings settings() {
         return AnomalySettings.defaults().withEnrolment(ENROL, Duration.ZERO)
@@ -76,16 +54,11 @@ class AnomalyTopologyTest {
     }
 
     private void start(AnomalySettings settings) throws Exception {
-        Path stateDir = Files.createTempDirectory("anomaly-topology-test");
-        Properties config = SinksApp.streamsConfig("dummy:9092", REGISTRY_URL, APP_ID, stateDir);
-        driver = new TopologyTestDriver(AnomalyTopology.buildTopology(topics, settings), config, Instant.ofEpochMilli(0));
-        drivers.add(driver);
-        windows = driver.createInputTopic(topics.windows.name(), topics.windows.keySerde().serializer(),
-                topics.windows.valueSerde().serializer());
-        controls = driver.createInputTopic(topics.anomalyControl.name(), topics.anomalyControl.keySerde().serializer(),
-                topics.anomalyControl.valueSerde().serializer());
-        events = driver.createOutputTopic(topics.anomalies.name(), topics.anomalies.keySerde().deserializer(),
-                topics.anomalies.valueSerde().deserializer());
+        HearkenTopics topics = harness.topics();
+        harness.start(AnomalyTopology.buildTopology(topics, settings));
+        windows = harness.input(topics.windows);
+        controls = harness.input(topics.anomalyControl);
+        events = harness.output(topics.anomalies);
     }
 
     private float[] normal() {
@@ -128,7 +101,7 @@ class AnomalyTopologyTest {
                 .setLoudnessDbfs(-20f).setEndOfStream(last)
                 .setSource(SourceMetadata.newBuilder().setDevice("mic-" + stream).setLocation("hall 2").build())
                 .build();
-        windows.pipeInput(stream, w, Instant.ofEpochMilli(w.getWindowEndMicros() / 1000));
+        pipeAtWindowEnd(windows, w);
         return w;
     }
 
@@ -150,12 +123,12 @@ class AnomalyTopologyTest {
     }
 
     private GroupState group(String group) {
-        KeyValueStore<String, GroupState> store = driver.getKeyValueStore(AnomalyTopology.GROUP_STORE);
+        KeyValueStore<String, GroupState> store = harness.driver().getKeyValueStore(AnomalyTopology.GROUP_STORE);
         return store.get(group);
     }
 
     private int bankEntries() {
-        KeyValueStore<String, EnrolmentVector> store = driver.getKeyValueStore(AnomalyTopology.BANK_STORE);
+        KeyValueStore<String, EnrolmentVector> store = harness.driver().getKeyValueStore(AnomalyTopology.BANK_STORE);
         int n = 0;
         try (KeyValueIterator<String, EnrolmentVector> it = store.all()) {
             while (it.hasNext()) {
@@ -252,7 +225,7 @@ class AnomalyTopologyTest {
         assertThat(list).extracting(AnomalyEvent::getKind).containsExactly(EventKind.ONSET, EventKind.OFFSET);
         assertThat(list.get(1).getClosedBy()).isEqualTo(EventTracker.CLOSED_BY_END_OF_STREAM);
         assertThat(list.get(1).getOffsetMicros()).isEqualTo(end.getWindowEndMicros());
-        KeyValueStore<String, StreamAnomalyState> streams = driver.getKeyValueStore(AnomalyTopology.STREAM_STORE);
+        KeyValueStore<String, StreamAnomalyState> streams = harness.driver().getKeyValueStore(AnomalyTopology.STREAM_STORE);
         assertThat(streams.get("valve")).isNull();
         assertThat(group("valve").phase).isEqualTo(GroupState.MONITORING);
         assertThat(bankEntries()).isEqualTo(ENROL);
@@ -280,15 +253,14 @@ class AnomalyTopologyTest {
         assertThat(events.readValuesToList()).extracting(AnomalyEvent::getKind).containsExactly(EventKind.ONSET);
         Map<String, List<KeyValue<String, byte[]>>> changelogs = new java.util.LinkedHashMap<>();
         for (String store : List.of(AnomalyTopology.GROUP_STORE, AnomalyTopology.BANK_STORE, AnomalyTopology.STREAM_STORE)) {
-            List<KeyValue<String, byte[]>> records = driver.createOutputTopic(APP_ID + "-" + store + "-changelog",
+            List<KeyValue<String, byte[]>> records = harness.driver().createOutputTopic(APP_ID + "-" + store + "-changelog",
                     Serdes.String().deserializer(), Serdes.ByteArray().deserializer()).readKeyValuesToList();
             assertThat(records).as(store + " changelog").isNotEmpty();
             // Every changelog record stays small, whatever the bank's size: one bank slot per record.
             assertThat(records).allSatisfy(r -> assertThat(r.value == null ? 0 : r.value.length).isLessThan(4096));
             changelogs.put(store, records);
         }
-        driver.close();
-        drivers.remove(driver);
+        harness.stop();
 
         start(settings());
         restore(AnomalyTopology.GROUP_STORE, changelogs, new io.hearken.sinks.common.JsonSerde<>(GroupState.class));
@@ -312,7 +284,7 @@ class AnomalyTopologyTest {
 
     private <T> void restore(String storeName, Map<String, List<KeyValue<String, byte[]>>> changelogs,
                              org.apache.kafka.common.serialization.Serde<T> serde) {
-        KeyValueStore<String, T> store = driver.getKeyValueStore(storeName);
+        KeyValueStore<String, T> store = harness.driver().getKeyValueStore(storeName);
         for (KeyValue<String, byte[]> record : changelogs.get(storeName)) {
             if (record.value == null) {
                 store.delete(record.key);
@@ -338,7 +310,7 @@ class AnomalyTopologyTest {
         assertThat(state.bankSize).isEqualTo(50);
         assertThat(bankEntries()).isEqualTo(50);
         // A reservoir sample of the whole enrolment, not its first 50 windows.
-        KeyValueStore<String, EnrolmentVector> bank = driver.getKeyValueStore(AnomalyTopology.BANK_STORE);
+        KeyValueStore<String, EnrolmentVector> bank = harness.driver().getKeyValueStore(AnomalyTopology.BANK_STORE);
         long late = 0;
         try (KeyValueIterator<String, EnrolmentVector> it = bank.all()) {
             while (it.hasNext()) {
@@ -480,9 +452,9 @@ class AnomalyTopologyTest {
             pipe("dead", anomalous());
         }
         assertThat(events.readValuesToList()).hasSize(1);
-        driver.advanceWallClockTime(Duration.ofSeconds(20));
+        harness.driver().advanceWallClockTime(Duration.ofSeconds(20));
         assertThat(events.isEmpty()).isTrue();
-        driver.advanceWallClockTime(Duration.ofSeconds(20));
+        harness.driver().advanceWallClockTime(Duration.ofSeconds(20));
         List<AnomalyEvent> closed = events.readValuesToList();
         assertThat(closed).extracting(AnomalyEvent::getKind).containsExactly(EventKind.OFFSET);
         assertThat(closed.get(0).getClosedBy()).isEqualTo(EventTracker.CLOSED_BY_INACTIVITY);
@@ -492,9 +464,9 @@ class AnomalyTopologyTest {
     @Test
     void poisonRecordsAreSkipped() throws Exception {
         start(settings());
-        var raw = driver.createInputTopic(topics.windows.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        var raw = harness.driver().createInputTopic(harness.topics().windows.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         raw.pipeInput("bad", "not avro".getBytes(), Instant.ofEpochMilli(1));
-        var rawControl = driver.createInputTopic(topics.anomalyControl.name(), Serdes.String().serializer(),
+        var rawControl = harness.driver().createInputTopic(harness.topics().anomalyControl.name(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer());
         rawControl.pipeInput("bad", "not avro either".getBytes(), Instant.ofEpochMilli(1));
         enrol("ok", ENROL);

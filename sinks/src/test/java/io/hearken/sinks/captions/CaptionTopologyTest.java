@@ -1,103 +1,57 @@
 package io.hearken.sinks.captions;
 
+import static io.hearken.sinks.testing.WindowFixtures.SECOND;
+import static io.hearken.sinks.testing.WindowFixtures.T0;
+import static io.hearken.sinks.testing.WindowFixtures.classScores;
+import static io.hearken.sinks.testing.WindowFixtures.pipeAtWindowEnd;
+import static io.hearken.sinks.testing.WindowFixtures.scores;
+import static io.hearken.sinks.testing.WindowFixtures.twoSecondWindow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hearken.schemas.CaptionEvent;
-import io.hearken.schemas.ClassScore;
 import io.hearken.schemas.EventKind;
 import io.hearken.schemas.SourceMetadata;
 import io.hearken.schemas.TagEvent;
 import io.hearken.schemas.WindowResult;
-import io.hearken.schemas.serde.RegistryClients;
 import io.hearken.schemas.topics.HearkenTopics;
-import io.hearken.sinks.SinksApp;
 import io.hearken.sinks.tags.TagEventTopology;
 import io.hearken.sinks.tags.TagRules;
-import java.nio.file.Files;
+import io.hearken.sinks.testing.TopologyHarness;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Caption events through TopologyTestDriver with explicit event times: 2 s windows, one per second of audio. */
 class CaptionTopologyTest {
-    private static final String REGISTRY_URL = "mock://CaptionTopologyTest";
-    private static final long SECOND = 1_000_000L;
-    private static final long T0 = 1_700_000_000L * SECOND;
-    private static HearkenTopics topics;
+    @RegisterExtension
+    static final TopologyHarness harness = new TopologyHarness("caption-test");
 
-    private TopologyTestDriver driver;
     private TestInputTopic<String, WindowResult> windows;
     private TestOutputTopic<String, CaptionEvent> captions;
 
-    @BeforeAll
-    static void registry() {
-        topics = new HearkenTopics(RegistryClients.create(REGISTRY_URL));
-    }
-
-    @AfterAll
-    static void dropRegistry() {
-        RegistryClients.dropMockScope(REGISTRY_URL);
-    }
-
-    @AfterEach
-    void stop() {
-        if (driver != null) {
-            driver.close();
-        }
-    }
-
     private void start(Topology topology) throws Exception {
-        Properties config = SinksApp.streamsConfig("dummy:9092", REGISTRY_URL, "caption-test",
-                Files.createTempDirectory("caption-test"));
-        driver = new TopologyTestDriver(topology, config, Instant.ofEpochMilli(0));
-        windows = driver.createInputTopic(topics.windows.name(), topics.windows.keySerde().serializer(),
-                topics.windows.valueSerde().serializer());
-        captions = driver.createOutputTopic(topics.captions.name(), topics.captions.keySerde().deserializer(),
-                topics.captions.valueSerde().deserializer());
+        harness.start(topology);
+        windows = harness.input(harness.topics().windows);
+        captions = harness.output(harness.topics().captions);
     }
 
     private void start(CaptionSettings settings, Captioner captioner) throws Exception {
-        start(CaptionTopology.buildTopology(topics, TagRules.defaults(), settings, captioner));
+        start(CaptionTopology.buildTopology(harness.topics(), TagRules.defaults(), settings, captioner));
     }
 
     private void start() throws Exception {
         start(CaptionSettings.defaults(), new GrammarCaptioner());
     }
 
-    private static Map<String, Float> scores(Object... labelScore) {
-        Map<String, Float> m = new LinkedHashMap<>();
-        for (int i = 0; i < labelScore.length; i += 2) {
-            m.put((String) labelScore[i], ((Number) labelScore[i + 1]).floatValue());
-        }
-        return m;
-    }
-
     private void pipe(String stream, int second, float dbfs, boolean last, Map<String, Float> scores) {
-        List<ClassScore> classScores = new ArrayList<>();
-        scores.forEach((label, score) -> classScores.add(new ClassScore(7, label, score)));
-        classScores.sort((a, b) -> Float.compare(b.getScore(), a.getScore()));
-        long start = T0 + second * SECOND;
-        WindowResult w = WindowResult.newBuilder()
-                .setStreamId(stream).setWindowId(stream + "@" + start).setWindowIndex(second)
-                .setWindowStartMicros(start).setWindowEndMicros(start + 2 * SECOND)
-                .setModelId("m").setModelVersion("v").setScoreFloor(0.05f).setClassScores(classScores)
-                .setLoudnessDbfs(dbfs).setEndOfStream(last)
-                .setSource(SourceMetadata.newBuilder().setDevice("mic-" + stream).setLocation("kitchen").build())
-                .build();
-        windows.pipeInput(stream, w, Instant.ofEpochMilli(w.getWindowEndMicros() / 1000));
+        SourceMetadata source = SourceMetadata.newBuilder().setDevice("mic-" + stream).setLocation("kitchen").build();
+        pipeAtWindowEnd(windows, twoSecondWindow(stream, second, dbfs, last, classScores(scores, label -> 7), source));
     }
 
     private void pipe(String stream, int second, Map<String, Float> scores) {
@@ -109,7 +63,7 @@ class CaptionTopologyTest {
     }
 
     private void assertNoState(String stream) {
-        KeyValueStore<String, CaptionStreamState> store = driver.getKeyValueStore(CaptionTopology.STORE);
+        KeyValueStore<String, CaptionStreamState> store = harness.driver().getKeyValueStore(CaptionTopology.STORE);
         assertThat(store.get(stream)).isNull();
     }
 
@@ -172,7 +126,7 @@ class CaptionTopologyTest {
         pipe("dead", 1, scores("Cough", 0.9));
         pipe("dead", 2, scores("Cough", 0.9));
         assertThat(captions.isEmpty()).isTrue();
-        driver.advanceWallClockTime(Duration.ofSeconds(31));
+        harness.driver().advanceWallClockTime(Duration.ofSeconds(31));
         assertThat(captions.readValuesToList()).extracting(CaptionTopologyTest::span)
                 .containsExactly("0-4 Someone coughs throughout.");
         assertNoState("dead");
@@ -216,11 +170,11 @@ class CaptionTopologyTest {
     @Test
     void tagsAndCaptionsRunInOneTopologyUnderOneSource() throws Exception {
         TagRules rules = TagRules.builder().group("dog", "Dog", "Bark").build();
+        HearkenTopics topics = harness.topics();
         Topology topology = TagEventTopology.buildTopology(topics, rules);
         CaptionTopology.attach(topology, TagEventTopology.SOURCE, topics, rules, CaptionSettings.defaults(), new GrammarCaptioner());
         start(topology);
-        TestOutputTopic<String, TagEvent> tags = driver.createOutputTopic(topics.tags.name(),
-                topics.tags.keySerde().deserializer(), topics.tags.valueSerde().deserializer());
+        TestOutputTopic<String, TagEvent> tags = harness.output(topics.tags);
         pipe("k", 0, scores("Bark", 0.9));
         pipe("k", 1, -25f, true, scores("Bark", 0.9));
         assertThat(tags.readValuesToList()).extracting(e -> e.getKind() + " " + e.getLabel())

@@ -1,96 +1,51 @@
 package io.hearken.sinks.tags;
 
+import static io.hearken.sinks.testing.WindowFixtures.SECOND;
+import static io.hearken.sinks.testing.WindowFixtures.T0;
+import static io.hearken.sinks.testing.WindowFixtures.classScores;
+import static io.hearken.sinks.testing.WindowFixtures.pipeAtWindowEnd;
+import static io.hearken.sinks.testing.WindowFixtures.scores;
+import static io.hearken.sinks.testing.WindowFixtures.twoSecondWindow;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hearken.schemas.ClassScore;
 import io.hearken.schemas.EventKind;
 import io.hearken.schemas.SourceMetadata;
 import io.hearken.schemas.TagEvent;
 import io.hearken.schemas.WindowResult;
-import io.hearken.schemas.serde.RegistryClients;
-import io.hearken.schemas.topics.HearkenTopics;
-import io.hearken.sinks.SinksApp;
-import java.nio.file.Files;
+import io.hearken.sinks.testing.TopologyHarness;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every lifecycle rule of the tag sink through TopologyTestDriver, with explicit event times: 2 s windows, one per
  * second of audio, like the default profile.
  */
 class TagRulesLifecycleTest {
-    private static final String REGISTRY_URL = "mock://TagRulesLifecycleTest";
-    private static final long SECOND = 1_000_000L;
-    private static final long T0 = 1_700_000_000L * SECOND;
-    private static HearkenTopics topics;
+    @RegisterExtension
+    static final TopologyHarness harness = new TopologyHarness("tag-rules-test");
 
-    private TopologyTestDriver driver;
     private TestInputTopic<String, WindowResult> windows;
     private TestOutputTopic<String, TagEvent> tags;
 
-    @BeforeAll
-    static void registry() {
-        topics = new HearkenTopics(RegistryClients.create(REGISTRY_URL));
-    }
-
-    @AfterAll
-    static void dropRegistry() {
-        RegistryClients.dropMockScope(REGISTRY_URL);
-    }
-
-    @AfterEach
-    void stop() {
-        if (driver != null) {
-            driver.close();
-        }
-    }
-
     private void start(TagRules rules) throws Exception {
-        Properties config = SinksApp.streamsConfig("dummy:9092", REGISTRY_URL, "tag-rules-test",
-                Files.createTempDirectory("tag-rules-test"));
-        driver = new TopologyTestDriver(TagEventTopology.buildTopology(topics, rules), config, Instant.ofEpochMilli(0));
-        windows = driver.createInputTopic(topics.windows.name(), topics.windows.keySerde().serializer(),
-                topics.windows.valueSerde().serializer());
-        tags = driver.createOutputTopic(topics.tags.name(), topics.tags.keySerde().deserializer(),
-                topics.tags.valueSerde().deserializer());
-    }
-
-    private static Map<String, Float> scores(Object... labelScore) {
-        Map<String, Float> m = new LinkedHashMap<>();
-        for (int i = 0; i < labelScore.length; i += 2) {
-            m.put((String) labelScore[i], ((Number) labelScore[i + 1]).floatValue());
-        }
-        return m;
+        harness.start(TagEventTopology.buildTopology(harness.topics(), rules));
+        windows = harness.input(harness.topics().windows);
+        tags = harness.output(harness.topics().tags);
     }
 
     /** A 2 s window of {@code stream} starting at second {@code second}, at {@code dbfs}. */
     private void pipe(String stream, int second, float dbfs, boolean last, Map<String, Float> scores) {
-        List<ClassScore> classScores = new ArrayList<>();
-        scores.forEach((label, score) -> classScores.add(new ClassScore(Math.abs(label.hashCode()) % 527, label, score)));
-        classScores.sort((a, b) -> Float.compare(b.getScore(), a.getScore()));
-        long start = T0 + second * SECOND;
-        WindowResult w = WindowResult.newBuilder()
-                .setStreamId(stream).setWindowId(stream + "@" + start).setWindowIndex(second)
-                .setWindowStartMicros(start).setWindowEndMicros(start + 2 * SECOND)
-                .setModelId("m").setModelVersion("v").setScoreFloor(0.05f).setClassScores(classScores)
-                .setLoudnessDbfs(dbfs).setEndOfStream(last)
-                .setSource(SourceMetadata.newBuilder().setDevice("mic-" + stream).setLocation("hall")
-                        .setAttributes(Map.of("line", "2")).build())
-                .build();
-        windows.pipeInput(stream, w, Instant.ofEpochMilli(w.getWindowEndMicros() / 1000));
+        SourceMetadata source = SourceMetadata.newBuilder().setDevice("mic-" + stream).setLocation("hall")
+                .setAttributes(Map.of("line", "2")).build();
+        pipeAtWindowEnd(windows, twoSecondWindow(stream, second, dbfs, last,
+                classScores(scores, label -> Math.abs(label.hashCode()) % 527), source));
     }
 
     private void pipe(String stream, int second, Map<String, Float> scores) {
@@ -102,7 +57,7 @@ class TagRulesLifecycleTest {
     }
 
     private void assertNoState(String stream) {
-        KeyValueStore<String, StreamTagState> store = driver.getKeyValueStore(TagEventTopology.STORE);
+        KeyValueStore<String, StreamTagState> store = harness.driver().getKeyValueStore(TagEventTopology.STORE);
         assertThat(store.get(stream)).isNull();
     }
 
@@ -260,15 +215,15 @@ class TagRulesLifecycleTest {
         pipe("lobby", 0, scores("Siren", 0.9));
         pipe("lobby", 1, scores("Siren", 0.9));
         assertThat(tags.readValuesToList()).hasSize(2);
-        driver.advanceWallClockTime(Duration.ofSeconds(6));
+        harness.driver().advanceWallClockTime(Duration.ofSeconds(6));
         assertThat(tags.isEmpty()).isTrue();
-        driver.advanceWallClockTime(Duration.ofSeconds(4));        // cam-1 silent 10 s > 8 s
+        harness.driver().advanceWallClockTime(Duration.ofSeconds(4));        // cam-1 silent 10 s > 8 s
         List<TagEvent> events = tags.readValuesToList();
         assertThat(events).extracting(e -> e.getStreamId() + " " + e.getKind() + " " + e.getClosedBy())
                 .containsExactly("cam-1 OFFSET inactivity");
         assertThat(events.get(0).getOffsetMicros()).isEqualTo(T0 + 2 * SECOND);
         assertNoState("cam-1");
-        driver.advanceWallClockTime(Duration.ofSeconds(55));       // lobby: 65 s > 60 s
+        harness.driver().advanceWallClockTime(Duration.ofSeconds(55));       // lobby: 65 s > 60 s
         assertThat(tags.readValuesToList()).extracting(e -> e.getStreamId() + " " + e.getClosedBy())
                 .containsExactly("lobby inactivity");
         assertNoState("lobby");
@@ -295,7 +250,7 @@ class TagRulesLifecycleTest {
                 pipe("r" + stream, second, -60f + random.nextFloat() * 50f, second == 59 && stream < 2, s);
             }
         }
-        driver.advanceWallClockTime(Duration.ofSeconds(31));       // r2 never ended: inactivity closes it
+        harness.driver().advanceWallClockTime(Duration.ofSeconds(31));       // r2 never ended: inactivity closes it
         List<TagEvent> events = tags.readValuesToList();
         Map<String, Integer> open = new LinkedHashMap<>();
         for (TagEvent e : events) {
