@@ -7,6 +7,7 @@ import io.hearken.ingest.AudioChunker;
 import io.hearken.ingest.IngestOptions;
 import io.hearken.ingest.IngestProducers;
 import io.hearken.ingest.InputFiles;
+import io.hearken.inference.engine.InferenceBench;
 import io.hearken.inference.job.JobSettings;
 import io.hearken.schemas.AudioChunk;
 import io.hearken.schemas.SourceMetadata;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,10 +45,19 @@ final class StreamBench {
     /** A stream stays real time if the p99 of its windows' processing lag stays within this. */
     static final long REALTIME_P99_MS = 1000;
     static final long TIMELINE_PERIOD_MICROS = 10_000_000L;
+    /** Caught up: no window more than REALTIME_P99_MS late for this long. */
+    static final long CAUGHT_UP_MILLIS = 10_000;
+    static final long PUBLISHER_LATE_MICROS = 100_000;
+    static final int CALIBRATION_BATCH = 8;
+    /** {@code bench inference --frames 200 --batches 8} on the 2-core machine on which the README figures were taken. */
+    static final double CALIBRATION_REFERENCE_MS = 11.6;
+
+    private final AtomicLong publisherMaxLateMicros = new AtomicLong();
+    private final AtomicLong publisherLateChunks = new AtomicLong();
 
     record Result(int streams, double seconds, long windows, double windowsPerSecond, double p50Ms, double p99Ms,
                   double committedP50Ms, double committedP99Ms, int realtimeStreams, double cpuCores,
-                  List<Double> p99ByPeriodMs, double warmupSeconds) {
+                  List<Double> p99ByPeriodMs, double warmupSeconds, boolean caughtUp) {
     }
 
     private final JobSettings settings;
@@ -54,7 +65,11 @@ final class StreamBench {
     private final Duration chunkDuration;
     private final PrintStream out;
 
-    StreamBench(JobSettings settings, String profile, Duration chunkDuration, PrintStream out) {
+    /** Streams join over this much time from the start (zero: all at once). */
+    private final Duration ramp;
+
+    StreamBench(JobSettings settings, String profile, Duration chunkDuration, Duration ramp, PrintStream out) {
+        this.ramp = ramp;
         this.settings = settings;
         this.profile = profile;
         this.chunkDuration = chunkDuration;
@@ -62,10 +77,15 @@ final class StreamBench {
     }
 
     /**
-     * @param warmup  windows ending in the first {@code warmup} of the run and CPU used in it are left out of the
-     *                figures: the JIT compiler alone takes most of a core for the first half minute
+     * Measures the steady state: the figures cover {@code duration} of windows from the moment the job has caught up
+     * after its cold start (no window more than {@value #REALTIME_P99_MS} ms late for {@value #CAUGHT_UP_MILLIS} ms),
+     * but not before {@code warmup} nor after {@code maxWarmup} (then it is measured as it is, behind). All streams
+     * start at once, so the JIT compiler's first minute (most of a core) puts the job behind; how far and for how
+     * long is in the printed timeline.
      */
-    Result run(List<Path> inputs, int streams, Duration duration, Duration warmup, boolean realtime) throws Exception {
+    Result run(List<Path> inputs, int streams, Duration duration, Duration warmup, Duration maxWarmup, boolean realtime)
+            throws Exception {
+        calibrate();
         List<DecodedAudio> clips = new ArrayList<>();
         for (Path file : InputFiles.expand(inputs)) {
             clips.add(WavDecoder.decode(file));
@@ -77,10 +97,17 @@ final class StreamBench {
             Instant start = Instant.now().plusSeconds(2);
             long startMicros = start.getEpochSecond() * 1_000_000L + start.getNano() / 1000;
             AtomicBoolean publishing = new AtomicBoolean(true);
-            Thread publisher = new Thread(() -> publish(platform, clips, streams, duration, startMicros, realtime, publishing),
+            // Each stream ends with its chunk that reaches this: set when the measurement starts.
+            AtomicLong stopAtMicros = new AtomicLong(Long.MAX_VALUE);
+            Thread publisher = new Thread(() -> publish(platform, clips, streams, stopAtMicros, startMicros, realtime, publishing),
                     "bench-publisher");
             OperatingSystemMXBean os = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
-            long measureFromMicros = startMicros + warmup.toNanos() / 1000;
+            long earliestMeasureMicros = startMicros + warmup.toNanos() / 1000;
+            long latestMeasureMicros = startMicros + Math.max(warmup.toNanos(), maxWarmup.toNanos()) / 1000;
+            long measureFromMicros = Long.MAX_VALUE;
+            boolean caughtUp = false;
+            long lastLateMillis = System.currentTimeMillis();
+            long lastWindowMillis = 0;
             long cpuBefore = -1;
             long wallBefore = 0;
             publisher.start();
@@ -93,15 +120,26 @@ final class StreamBench {
             try (KafkaConsumer<String, WindowResult> dirty = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().windows, "read_uncommitted");
                  KafkaConsumer<String, WindowResult> clean = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().windows, "read_committed")) {
                 int ends = 0;
-                long deadline = System.nanoTime() + duration.plusMinutes(5).toNanos();
+                long deadline = System.nanoTime() + maxWarmup.plus(warmup).plus(duration).plusMinutes(5).toNanos();
                 while (ends < expectedEnds && System.nanoTime() < deadline) {
-                    if (cpuBefore < 0 && nowMicros() >= measureFromMicros) {
-                        cpuBefore = os.getProcessCpuTime();
-                        wallBefore = System.nanoTime();
+                    long nowMicros = nowMicros();
+                    long nowMillis = System.currentTimeMillis();
+                    if (measureFromMicros == Long.MAX_VALUE && nowMicros >= earliestMeasureMicros) {
+                        caughtUp = nowMillis - lastLateMillis >= CAUGHT_UP_MILLIS && nowMillis - lastWindowMillis < 1000;
+                        if (caughtUp || nowMicros >= latestMeasureMicros) {
+                            measureFromMicros = nowMicros;
+                            stopAtMicros.set(nowMicros + duration.toNanos() / 1000);
+                            cpuBefore = os.getProcessCpuTime();
+                            wallBefore = System.nanoTime();
+                        }
                     }
                     long now = System.currentTimeMillis();
                     for (ConsumerRecord<String, WindowResult> r : dirty.poll(Duration.ofMillis(50))) {
                         long lag = now - r.value().getWindowEndMicros() / 1000;
+                        lastWindowMillis = now;
+                        if (lag > REALTIME_P99_MS) {
+                            lastLateMillis = now;
+                        }
                         byPeriod.computeIfAbsent(Math.max(0, r.value().getWindowEndMicros() - startMicros) / TIMELINE_PERIOD_MICROS,
                                 k -> new ArrayList<>()).add(lag);
                         if (r.value().getWindowEndMicros() >= measureFromMicros) {
@@ -140,11 +178,25 @@ final class StreamBench {
                     percentile(allCommitted, 0.99), realtimeStreams, cpu / wall,
                     java.util.stream.LongStream.rangeClosed(0, byPeriod.isEmpty() ? -1 : byPeriod.lastKey())
                             .mapToObj(i -> percentile(byPeriod.getOrDefault(i, List.of()), 0.99)).toList(),
-                    warmup.toMillis() / 1000.0);
+                    measureFromMicros == Long.MAX_VALUE ? Double.NaN : (measureFromMicros - startMicros) / 1e6, caughtUp);
         }
     }
 
-    private void publish(EmbeddedPlatform platform, List<DecodedAudio> clips, int streams, Duration duration,
+    /**
+     * How fast this machine is right now, before the run: a cloud VM's speed varies with its neighbours (the same
+     * machine class ran this 1.25-1.9x slower at other times), and the stream figures scale with it.
+     */
+    private void calibrate() {
+        InferenceBench.Options o = new InferenceBench.Options(Path.of(settings.modelDir()),
+                io.hearken.inference.engine.InferenceDevice.CPU, List.of(1), List.of(CALIBRATION_BATCH), 200,
+                Duration.ofSeconds(3), 0);
+        InferenceBench.Result r = InferenceBench.run(o, new PrintStream(java.io.OutputStream.nullOutputStream())).get(0);
+        out.printf(Locale.ROOT, "machine speed: model on a batch of %d two-second windows, 1 thread: p50 %.1f ms "
+                + "(reference, this machine class when quiet: %.1f ms; slower means fewer streams)%n",
+                CALIBRATION_BATCH, r.p50Ms(), CALIBRATION_REFERENCE_MS);
+    }
+
+    private void publish(EmbeddedPlatform platform, List<DecodedAudio> clips, int streams, AtomicLong stopAtMicros,
                          long startMicros, boolean realtime, AtomicBoolean publishing) {
         Topic<String, AudioChunk> topic = platform.topics().chunks;
         IngestOptions options = new IngestOptions(chunkDuration, IngestOptions.DEFAULT_MAX_CHUNK_BYTES,
@@ -153,14 +205,14 @@ final class StreamBench {
         // Stream i starts i/N of a hop after stream 0: independently started microphones have their window ends
         // spread over the hop, not all within one chunk (which would make every window of every stream due at once).
         long staggerMicros = settings.profile(profile).hop().toNanos() / 1000;
-        long totalMicros = duration.toNanos() / 1000;
         // Each stream's chunk schedule: stream i plays clip i mod n, looped.
         PriorityQueue<long[]> due = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
         List<List<AudioChunk>> loops = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
             DecodedAudio clip = clips.get(i % clips.size());
             loops.add(AudioChunker.chunk(clip, "bench-" + i, 0, options, SourceMetadata.newBuilder().build()));
-            due.add(new long[] {startMicros + i * staggerMicros / streams, i, 0});
+            // With a ramp, stream i also joins i/N of the ramp later (as microphones connecting one by one).
+            due.add(new long[] {startMicros + i * staggerMicros / streams + i * (ramp.toNanos() / 1000) / streams, i, 0});
         }
         try (Producer<String, AudioChunk> producer = IngestProducers.create(platform.bootstrapServers(), topic)) {
             while (!due.isEmpty() && publishing.get()) {
@@ -178,12 +230,20 @@ final class StreamBench {
                 AudioChunk template = loop.get((int) (seq % loop.size()));
                 long frames = template.getSamples().remaining() / (2L * template.getChannels());
                 long chunkEnd = captureMicros + frames * 1_000_000L / template.getSampleRate();
-                boolean last = chunkEnd - (startMicros + stream * staggerMicros / streams) >= totalMicros;
+                boolean last = chunkEnd >= stopAtMicros.get();
                 // Field by field rather than newBuilder(template): that deep-copies the samples of every chunk.
                 AudioChunk chunk = new AudioChunk("bench-" + stream, seq, captureMicros, template.getSampleRate(),
                         template.getChannels(), template.getEncoding(), template.getSamples().duplicate(), last,
                         template.getProfile(), template.getSource());
                 producer.send(new ProducerRecord<>(topic.name(), chunk.getStreamId(), chunk));
+                if (realtime) {
+                    // The bench's own pacing: a chunk handed to the producer late is lag the job did not cause.
+                    long lateMicros = nowMicros() - (captureMicros + chunkMicros);
+                    publisherMaxLateMicros.accumulateAndGet(lateMicros, Math::max);
+                    if (lateMicros > PUBLISHER_LATE_MICROS) {
+                        publisherLateChunks.incrementAndGet();
+                    }
+                }
                 if (!last) {
                     due.add(new long[] {chunkEnd, stream, seq + 1});
                 }
@@ -207,8 +267,9 @@ final class StreamBench {
     }
 
     void print(Result r, Duration window, Duration hop) {
-        out.printf(Locale.ROOT, "streams %d (window %s, hop %s, chunks %d ms, checkpoints every %d ms), %.0f s measured after warm-up%n",
-                r.streams(), window, hop, chunkDuration.toMillis(), settings.checkpointInterval().toMillis(), r.seconds());
+        out.printf(Locale.ROOT, "streams %d (window %s, hop %s, chunks %d ms, checkpoints every %d ms, %s), %.0f s measured after warm-up%n",
+                r.streams(), window, hop, chunkDuration.toMillis(), settings.checkpointInterval().toMillis(),
+                ramp.isZero() ? "all starting at once" : "joining over " + ramp.toSeconds() + " s", r.seconds());
         out.printf(Locale.ROOT, "windows %d, %.1f windows/s sustained%n", r.windows(), r.windowsPerSecond());
         out.printf(Locale.ROOT, "lag after window end: processing p50 %.0f ms p99 %.0f ms; committed (read_committed) p50 %.0f ms p99 %.0f ms%n",
                 r.p50Ms(), r.p99Ms(), r.committedP50Ms(), r.committedP99Ms());
@@ -216,12 +277,18 @@ final class StreamBench {
         long period = TIMELINE_PERIOD_MICROS / 1_000_000;
         for (int i = 0; i < r.p99ByPeriodMs().size(); i++) {
             if (i > 0) {
-                timeline.append(i * period == Math.round(r.warmupSeconds()) ? " | " : " ");
+                // The mark goes before the first period whose windows are measured (all or some).
+                timeline.append((i - 1) * period < r.warmupSeconds() && r.warmupSeconds() <= i * period ? " | " : " ");
             }
             timeline.append(String.format(Locale.ROOT, "%.0f", r.p99ByPeriodMs().get(i)));
         }
         out.printf(Locale.ROOT, "processing-lag p99 per %d s of window end from the start (| = end of warm-up): %s ms%n",
                 period, timeline);
+        out.printf(Locale.ROOT, r.caughtUp() ? "warm-up: caught up after %.0f s (no window more than %d ms late for %d s)%n"
+                        : "warm-up: not caught up after %.0f s (a window more than %d ms late within the last %d s); measured from there%n",
+                r.warmupSeconds(), REALTIME_P99_MS, CAUGHT_UP_MILLIS / 1000);
+        out.printf(Locale.ROOT, "publisher: %d chunks sent more than %d ms after they were captured (latest: %d ms)%n",
+                publisherLateChunks.get(), PUBLISHER_LATE_MICROS / 1000, publisherMaxLateMicros.get() / 1000);
         out.printf(Locale.ROOT, "streams real time (processing-lag p99 <= %d ms): %d of %d%n", REALTIME_P99_MS, r.realtimeStreams(), r.streams());
         out.printf(Locale.ROOT, "CPU (whole process: broker, job, publisher, consumers): %.2f cores of %d%n", r.cpuCores(),
                 Runtime.getRuntime().availableProcessors());

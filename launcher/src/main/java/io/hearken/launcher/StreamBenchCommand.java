@@ -15,10 +15,17 @@ import picocli.CommandLine.Option;
 final class StreamBenchCommand implements Callable<Integer> {
     @Option(names = "--streams", defaultValue = "50", description = "Concurrent streams (default ${DEFAULT-VALUE}).")
     int streams;
-    @Option(names = "--duration", defaultValue = "60", description = "Seconds of audio per stream (default ${DEFAULT-VALUE}).")
+    @Option(names = "--duration", defaultValue = "60", description = "Seconds measured once warmed up (default ${DEFAULT-VALUE}).")
     int durationSeconds;
-    @Option(names = "--warmup", defaultValue = "20", description = "Seconds left out of the figures at the start (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "20", description = "Least warm-up in seconds: measuring starts once the job has "
+            + "caught up after its cold start, but not before this (default ${DEFAULT-VALUE}).")
     int warmupSeconds;
+    @Option(names = "--max-warmup", defaultValue = "300", description = "Most warm-up in seconds: measure from here even if "
+            + "the job has not caught up (default ${DEFAULT-VALUE}).")
+    int maxWarmupSeconds;
+    @Option(names = "--ramp", defaultValue = "0", description = "Seconds over which the streams join, one after another "
+            + "(default ${DEFAULT-VALUE}: all start at once, the cold-start worst case).")
+    int rampSeconds;
     @Option(names = "--realtime", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Pace publishing in real time (default ${DEFAULT-VALUE}); --no-realtime publishes as fast as possible.")
     boolean realtime;
@@ -42,9 +49,10 @@ final class StreamBenchCommand implements Callable<Integer> {
         JobSettings settings = JobSettings.defaults(HearkenCli.modelDir(model).toString())
                 .withParallelism(parallelism).withCheckpointInterval(Duration.ofMillis(checkpointMillis));
         StreamProfile p = settings.profile(profile);
-        StreamBench bench = new StreamBench(settings, profile, Duration.ofMillis(chunkMillis), System.out);
+        StreamBench bench = new StreamBench(settings, profile, Duration.ofMillis(chunkMillis),
+                Duration.ofSeconds(rampSeconds), System.out);
         StreamBench.Result result = bench.run(inputs, streams, Duration.ofSeconds(durationSeconds),
-                Duration.ofSeconds(Math.min(warmupSeconds, durationSeconds - 1)), realtime);
+                Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(maxWarmupSeconds), realtime);
         bench.print(result, p.window(), p.hop());
         return HearkenCli.EXIT_OK;
     }
