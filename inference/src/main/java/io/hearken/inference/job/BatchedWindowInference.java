@@ -1,7 +1,6 @@
 package io.hearken.inference.job;
 
 import io.hearken.inference.engine.AudioTagger;
-import io.hearken.inference.engine.BatchingConfig;
 import io.hearken.inference.engine.BatchingPredictor;
 import io.hearken.inference.engine.Prediction;
 import io.hearken.inference.engine.SharedTaggers;
@@ -35,7 +34,7 @@ public final class BatchedWindowInference extends RichAsyncFunction<AudioWindow,
     public void open(OpenContext openContext) {
         Path model = Path.of(settings.modelDir());
         tagger = SharedTaggers.acquire(model, settings.intraOpThreads());
-        batcher = SharedTaggers.batcher(model, new BatchingConfig(settings.batchMaxSize(), settings.batchMaxWait()));
+        batcher = SharedTaggers.batcher(model, settings.batching());
         var metrics = getRuntimeContext().getMetricGroup();
         inferred = metrics.counter("windowsInferred");
         metrics.gauge("batches", (Gauge<Long>) () -> batcher.stats().batches());

@@ -1,6 +1,7 @@
 package io.hearken.inference.job;
 
 import io.hearken.error.HearkenException;
+import io.hearken.inference.engine.BatchingConfig;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -31,12 +32,8 @@ public record JobSettings(String modelDir, int intraOpThreads, Map<String, Strea
                           boolean exactlyOnce, int parallelism,
                           ReassemblySettings reassembly, int batchMaxSize, Duration batchMaxWait,
                           int inFlightWindows) implements Serializable {
-    /**
-     * On a CPU a window's cost is lowest at batches of about 8-16 two-second windows (bigger batches spill the
-     * caches: batch 64 costs 25% more per window, see {@code bench inference --frames 200}); GPUs want far more.
-     */
-    public static final int DEFAULT_BATCH_MAX_SIZE = 16;
-    public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofMillis(10);
+    public static final int DEFAULT_BATCH_MAX_SIZE = BatchingConfig.DEFAULT.maxBatchSize();
+    public static final Duration DEFAULT_BATCH_MAX_WAIT = BatchingConfig.DEFAULT.maxWait();
     /**
      * Enough to keep batches full (the batcher is shared by all tasks of the JVM), and no more: in-flight windows
      * (100 KB of mel each) are written into every checkpoint, so a deep queue makes a job that has fallen behind
@@ -78,12 +75,7 @@ public record JobSettings(String modelDir, int intraOpThreads, Map<String, Strea
         if (reassembly == null) {
             throw HearkenException.config("reassembly settings are missing");
         }
-        if (batchMaxSize < 1 || batchMaxSize > 4096) {
-            throw HearkenException.config("inference.batch.max.size must be in 1..4096, got " + batchMaxSize);
-        }
-        if (batchMaxWait == null || batchMaxWait.isNegative() || batchMaxWait.toSeconds() > 60) {
-            throw HearkenException.config("inference.batch.max.wait must be in 0..60 s, got " + batchMaxWait);
-        }
+        new BatchingConfig(batchMaxSize, batchMaxWait); // the batcher's own limits, checked here, not at job start
         if (inFlightWindows < 1) {
             throw HearkenException.config("job.inference.capacity must be >= 1, got " + inFlightWindows);
         }
@@ -108,6 +100,11 @@ public record JobSettings(String modelDir, int intraOpThreads, Map<String, Strea
     public JobSettings withCheckpointInterval(Duration interval) {
         return new JobSettings(modelDir, intraOpThreads, profiles, scoreFloor, minTopClasses, featureOutputs,
                 interval, exactlyOnce, parallelism, reassembly, batchMaxSize, batchMaxWait, inFlightWindows);
+    }
+
+    /** The batching limits of the job's windows (shared batcher of the model). */
+    public BatchingConfig batching() {
+        return new BatchingConfig(batchMaxSize, batchMaxWait);
     }
 
     public StreamProfile profile(String name) {
