@@ -36,8 +36,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * N simulated microphones playing real recordings (looped; stream i starts i/N of a hop later, as independently
- * started microphones would) at real-time pace through
- * the embedded stack; measures how far behind the job runs. Lag of a window = wall-clock time it is seen on
+ * started microphones would) at real-time pace through the embedded stack; measures how far behind the job runs. Lag of a window = wall-clock time it is seen on
  * hearken.audio.windows minus its end (capture time): seen uncommitted (processing lag) and committed (what
  * read_committed consumers see: adds up to one checkpoint interval).
  */
@@ -79,9 +78,9 @@ final class StreamBench {
     /**
      * Measures the steady state: the figures cover {@code duration} of windows from the moment the job has caught up
      * after its cold start (no window more than {@value #REALTIME_P99_MS} ms late for {@value #CAUGHT_UP_MILLIS} ms),
-     * but not before {@code warmup} nor after {@code maxWarmup} (then it is measured as it is, behind). All streams
-     * start at once, so the JIT compiler's first minute (most of a core) puts the job behind; how far and for how
-     * long is in the printed timeline.
+     * but not before {@code warmup} nor after {@code maxWarmup} (then it is measured as it is, behind). Without a
+     * ramp all streams start at once, and the JIT compiler's first minute (most of a core) puts the job behind; how
+     * far and for how long is in the printed timeline.
      */
     Result run(List<Path> inputs, int streams, Duration duration, Duration warmup, Duration maxWarmup, boolean realtime)
             throws Exception {
@@ -123,9 +122,9 @@ final class StreamBench {
                 long deadline = System.nanoTime() + maxWarmup.plus(warmup).plus(duration).plusMinutes(5).toNanos();
                 while (ends < expectedEnds && System.nanoTime() < deadline) {
                     long nowMicros = nowMicros();
-                    long nowMillis = System.currentTimeMillis();
+                    long now = nowMicros / 1000;
                     if (measureFromMicros == Long.MAX_VALUE && nowMicros >= earliestMeasureMicros) {
-                        caughtUp = nowMillis - lastLateMillis >= CAUGHT_UP_MILLIS && nowMillis - lastWindowMillis < 1000;
+                        caughtUp = now - lastLateMillis >= CAUGHT_UP_MILLIS && now - lastWindowMillis < 1000;
                         if (caughtUp || nowMicros >= latestMeasureMicros) {
                             measureFromMicros = nowMicros;
                             stopAtMicros.set(nowMicros + duration.toNanos() / 1000);
@@ -133,7 +132,6 @@ final class StreamBench {
                             wallBefore = System.nanoTime();
                         }
                     }
-                    long now = System.currentTimeMillis();
                     for (ConsumerRecord<String, WindowResult> r : dirty.poll(Duration.ofMillis(50))) {
                         long lag = now - r.value().getWindowEndMicros() / 1000;
                         lastWindowMillis = now;
@@ -204,15 +202,15 @@ final class StreamBench {
         long chunkMicros = options.chunkDuration().toNanos() / 1000;
         // Stream i starts i/N of a hop after stream 0: independently started microphones have their window ends
         // spread over the hop, not all within one chunk (which would make every window of every stream due at once).
-        long staggerMicros = settings.profile(profile).hop().toNanos() / 1000;
+        // With a ramp, stream i also joins i/N of the ramp later (as microphones connecting one by one).
+        long offsetMicros = (settings.profile(profile).hop().toNanos() + ramp.toNanos()) / 1000;
         // Each stream's chunk schedule: stream i plays clip i mod n, looped.
         PriorityQueue<long[]> due = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
         List<List<AudioChunk>> loops = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
             DecodedAudio clip = clips.get(i % clips.size());
             loops.add(AudioChunker.chunk(clip, "bench-" + i, 0, options, SourceMetadata.newBuilder().build()));
-            // With a ramp, stream i also joins i/N of the ramp later (as microphones connecting one by one).
-            due.add(new long[] {startMicros + i * staggerMicros / streams + i * (ramp.toNanos() / 1000) / streams, i, 0});
+            due.add(new long[] {startMicros + i * offsetMicros / streams, i, 0});
         }
         try (Producer<String, AudioChunk> producer = IngestProducers.create(platform.bootstrapServers(), topic)) {
             while (!due.isEmpty() && publishing.get()) {
