@@ -46,6 +46,13 @@ final class StreamBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (streams < 1 || durationSeconds < 1 || warmupSeconds < 0 || maxWarmupSeconds < 0 || rampSeconds < 0
+                || chunkMillis < 1) {
+            throw io.hearken.error.HearkenException.config("bench stream: --streams, --duration and --chunk-ms must be "
+                    + ">= 1, --warmup, --max-warmup and --ramp >= 0 (got streams " + streams + ", duration "
+                    + durationSeconds + ", chunk-ms " + chunkMillis + ", warmup " + warmupSeconds + ", max-warmup "
+                    + maxWarmupSeconds + ", ramp " + rampSeconds + ")");
+        }
         JobSettings settings = JobSettings.defaults(HearkenCli.modelDir(model).toString())
                 .withParallelism(parallelism).withCheckpointInterval(Duration.ofMillis(checkpointMillis));
         StreamProfile p = settings.profile(profile);
