@@ -18,7 +18,7 @@ import io.hearken.schemas.AudioChunk;
 import io.hearken.schemas.EventKind;
 import io.hearken.schemas.SourceMetadata;
 import io.hearken.schemas.WindowResult;
-import io.hearken.schemas.serde.RegistryClients;
+import io.hearken.launcher.EmbeddedPlatform;
 import io.hearken.schemas.topics.HearkenTopics;
 import io.hearken.schemas.topics.TopicNames;
 import io.hearken.sinks.SinksApp;
@@ -75,11 +75,7 @@ class AnomalyEndToEndTest {
         });
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
              InProcessSchemaRegistry registry = InProcessSchemaRegistry.start()) {
-            Map<String, Integer> partitions = new HashMap<>();
-            TopicNames.ALL.forEach(t -> partitions.put(t, 2));
-            broker.createTopics(partitions);
-            HearkenTopics topics = new HearkenTopics(RegistryClients.create(registry.url()));
-            topics.registerSchemas(RegistryClients.create(registry.url()));
+            HearkenTopics topics = EmbeddedPlatform.provisionTopics(broker, registry.url(), 2);
             JobSettings job = JobSettings.defaults(HearkenProcess.SHARED.resolve("models/efficientat-mn04").toString())
                     .withParallelism(2);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2,

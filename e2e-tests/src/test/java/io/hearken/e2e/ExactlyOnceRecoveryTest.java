@@ -20,9 +20,8 @@ import io.hearken.launcher.embedded.InProcessSchemaRegistry;
 import io.hearken.schemas.AudioChunk;
 import io.hearken.schemas.SourceMetadata;
 import io.hearken.schemas.WindowResult;
-import io.hearken.schemas.serde.RegistryClients;
+import io.hearken.launcher.EmbeddedPlatform;
 import io.hearken.schemas.topics.HearkenTopics;
-import io.hearken.schemas.topics.TopicNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,11 +66,7 @@ class ExactlyOnceRecoveryTest {
     void aCrashAndRestoreFromCheckpointLosesAndRepeatsNothing() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
              InProcessSchemaRegistry registry = InProcessSchemaRegistry.start()) {
-            Map<String, Integer> partitions = new HashMap<>();
-            TopicNames.ALL.forEach(t -> partitions.put(t, 2));
-            broker.createTopics(partitions);
-            HearkenTopics topics = new HearkenTopics(RegistryClients.create(registry.url()));
-            topics.registerSchemas(RegistryClients.create(registry.url()));
+            HearkenTopics topics = EmbeddedPlatform.provisionTopics(broker, registry.url(), 2);
             JobSettings settings = JobSettings.defaults(HearkenProcess.SHARED.resolve("models/efficientat-mn04").toString());
 
             // Microphones: each clip twice in a row (10 s), published at real-time pace on its own thread.

@@ -77,12 +77,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
         try {
             broker = EmbeddedKafkaBroker.start();
             registry = InProcessSchemaRegistry.start();
-            Map<String, Integer> partitions = new LinkedHashMap<>();
-            TopicNames.ALL.forEach(t -> partitions.put(t, PARTITIONS));
-            broker.createTopics(partitions);
+            HearkenTopics topics = provisionTopics(broker, registry.url(), PARTITIONS);
             SchemaRegistryClient client = RegistryClients.create(registry.url());
-            HearkenTopics topics = new HearkenTopics(client);
-            topics.registerSchemas(client);
             LOG.info("kafka at {}, schema registry at {}", broker.bootstrapServers(), registry.url());
 
             org.apache.flink.configuration.Configuration flinkConf = HearkenStreamingJob.flinkConfiguration(settings);
@@ -119,6 +115,20 @@ public final class EmbeddedPlatform implements AutoCloseable {
             closeQuietly(anomalySink, sinks, job, registry, broker, workDir);
             throw e;
         }
+    }
+
+    /**
+     * Every Hearken topic with {@code partitions} partitions on {@code broker}, and every topic's schemas registered
+     * at {@code registryUrl}: what the platform starts with (also used by tests that assemble the parts themselves).
+     */
+    public static HearkenTopics provisionTopics(EmbeddedKafkaBroker broker, String registryUrl, int partitions) {
+        Map<String, Integer> byTopic = new LinkedHashMap<>();
+        TopicNames.ALL.forEach(t -> byTopic.put(t, partitions));
+        broker.createTopics(byTopic);
+        SchemaRegistryClient client = RegistryClients.create(registryUrl);
+        HearkenTopics topics = new HearkenTopics(client);
+        topics.registerSchemas(client);
+        return topics;
     }
 
     public String bootstrapServers() {

@@ -173,12 +173,7 @@ class AnomalyCommandsTest {
     void enrolCommandDrivesTheRunningSink(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         try (var broker = io.hearken.launcher.embedded.EmbeddedKafkaBroker.start();
              var registry = io.hearken.launcher.embedded.InProcessSchemaRegistry.start()) {
-            Map<String, Integer> partitions = new java.util.LinkedHashMap<>();
-            io.hearken.schemas.topics.TopicNames.ALL.forEach(t -> partitions.put(t, 2));
-            broker.createTopics(partitions);
-            var client = RegistryClients.create(registry.url());
-            HearkenTopics topics = new HearkenTopics(client);
-            topics.registerSchemas(client);
+            HearkenTopics topics = EmbeddedPlatform.provisionTopics(broker, registry.url(), 2);
             var settings = io.hearken.sinks.anomaly.AnomalySettings.defaults().withEnrolment(0, Duration.ZERO);
             try (var sink = new io.hearken.sinks.SinksApp(io.hearken.sinks.anomaly.AnomalyTopology.buildTopology(topics,
                     settings), io.hearken.sinks.SinksApp.streamsConfig(broker.bootstrapServers(), registry.url(),
