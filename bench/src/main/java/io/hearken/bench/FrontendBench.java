@@ -42,6 +42,7 @@ public final class FrontendBench {
         if (include.isEmpty()) {
             include.add(FrontendBenchmark.class.getName());
             include.add(WavToLogMelBenchmark.class.getName());
+            include.add(StreamingChunksBenchmark.class.getName());
         }
         Path shared = BenchAudio.sharedDir();
         ChainedOptionsBuilder opt = new OptionsBuilder()
@@ -91,6 +92,10 @@ public final class FrontendBench {
                 FrontendPreset e = FrontendPreset.EFFICIENTAT;
                 return String.format(Locale.ROOT, "decode + resample + EfficientAT; front end alone: %s ~%.0fx",
                         e.referenceWhat, e.reference);
+            }
+            if (bench.endsWith(".chunked250ms10s")) {
+                return "the job's per-chunk path (PCM decode + resample + EfficientAT, state restored and "
+                        + "snapshotted per 250 ms chunk); compare endToEnd10s, one call over the whole 10 s";
             }
             return "";
         }
