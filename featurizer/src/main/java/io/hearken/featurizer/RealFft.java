@@ -3,14 +3,16 @@ package io.hearken.featurizer;
 import io.hearken.error.HearkenException;
 
 /**
- * Power spectrum of a real frame of any length n >= 2. Powers of two (the fast path, unchanged): one complex FFT of
+ * Power spectrum of a real frame of any length n >= 2. Powers of two (the fast path): one complex FFT of
  * size n/2 over the even/odd samples packed as real/imaginary parts, then the usual split step. Other even sizes
  * (e.g. 400): the same packing and split step around an exact mixed-radix complex FFT ({@link MixedRadixFft}) of
  * size n/2. Odd sizes: the mixed-radix FFT of size n on the real input.
  *
  * <p>Power-of-two path: the complex FFT is decimation-in-time on bit-reversed input, run as radix-4 passes (two
  * radix-2 stages at once: 3 complex multiplies per 4 points and half the memory passes) plus one radix-2 stage when
- * log2(n/2) is odd. Double precision throughout, so quiet bins next to loud ones keep their relative accuracy.
+ * log2(n/2) is odd. The bit-reversal permutation is not a pass of its own: the first (twiddle-free) radix-4 pass reads
+ * its inputs straight from the frame in bit-reversed order. Double precision throughout, so quiet bins next to loud
+ * ones keep their relative accuracy.
  * Twiddles and the bit-reversal permutation are precomputed once per size and shared between instances.
  * Not thread-safe (internal scratch per instance).
  */
@@ -130,25 +132,24 @@ final class RealFft {
         }
         final double[] xr = re;
         final double[] xi = im;
-        // Pack z[m] = x[2m] + i x[2m+1] in bit-reversed order.
-        for (int m = 0; m < half; m++) {
-            int d = bitrev[m];
-            xr[d] = frame[2 * m];
-            xi[d] = frame[2 * m + 1];
-        }
         int h = 1;
         if (4 <= half) {
-            // First radix-4 pass (h = 1): every twiddle is W^0 = 1, so only additions. Same values as the general
-            // pass (x * 1 - y * 0 == x exactly), at a fraction of the work and without its length-1 inner loop.
+            // Pack z[m] = x[2m] + i x[2m+1] and run the first radix-4 pass (h = 1: every twiddle is 1, additions
+            // only) in one sweep: block a0 takes z at bitrev(a0) + {0, half/2, half/4, 3half/4} (bit-reversed
+            // order), read straight from the frame instead of permuting it in a pass of its own.
+            int q1 = half;
+            int q2 = half / 2;
+            int q3 = q1 + q2;
             for (int a0 = 0; a0 < half; a0 += 4) {
-                double x0r = xr[a0];
-                double x0i = xi[a0];
-                double x1r = xr[a0 + 1];
-                double x1i = xi[a0 + 1];
-                double x2r = xr[a0 + 2];
-                double x2i = xi[a0 + 2];
-                double x3r = xr[a0 + 3];
-                double x3i = xi[a0 + 3];
+                int m = 2 * bitrev[a0];
+                double x0r = frame[m];
+                double x0i = frame[m + 1];
+                double x1r = frame[m + q1];
+                double x1i = frame[m + q1 + 1];
+                double x2r = frame[m + q2];
+                double x2i = frame[m + q2 + 1];
+                double x3r = frame[m + q3];
+                double x3i = frame[m + q3 + 1];
                 double y0r = x0r + x1r;
                 double y0i = x0i + x1i;
                 double y1r = x0r - x1r;
@@ -167,6 +168,12 @@ final class RealFft {
                 xi[a0 + 3] = y1i + dr;
             }
             h = 4;
+        } else {
+            for (int m = 0; m < half; m++) {
+                int d = bitrev[m];
+                xr[d] = frame[2 * m];
+                xi[d] = frame[2 * m + 1];
+            }
         }
         // Radix-4 passes: block of 4h, inputs x0..x3 at a, a+h, a+2h, a+3h.
         //   t1 = W^2j x1, t2 = W^j x2, t3 = W^3j x3; y0 = x0 + t1, y1 = x0 - t1; s = t2 + t3, d = t2 - t3
