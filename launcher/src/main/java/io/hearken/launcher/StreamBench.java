@@ -265,8 +265,8 @@ final class StreamBench {
     }
 
     void print(Result r, Duration window, Duration hop) {
-        out.printf(Locale.ROOT, "streams %d (window %s, hop %s, chunks %d ms, checkpoints every %d ms, %s), %.0f s measured after warm-up%n",
-                r.streams(), window, hop, chunkDuration.toMillis(), settings.checkpointInterval().toMillis(),
+        out.printf(Locale.ROOT, "streams %d (window %s, hop %s, chunks %d ms, checkpoints every %d ms, %d windows in inference per task, %s), %.0f s measured after warm-up%n",
+                r.streams(), window, hop, chunkDuration.toMillis(), settings.checkpointInterval().toMillis(), settings.inFlightWindows(),
                 ramp.isZero() ? "all starting at once" : "joining over " + ramp.toSeconds() + " s", r.seconds());
         out.printf(Locale.ROOT, "windows %d, %.1f windows/s sustained%n", r.windows(), r.windowsPerSecond());
         out.printf(Locale.ROOT, "lag after window end: processing p50 %.0f ms p99 %.0f ms; committed (read_committed) p50 %.0f ms p99 %.0f ms%n",

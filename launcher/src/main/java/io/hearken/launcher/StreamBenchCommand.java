@@ -43,6 +43,9 @@ final class StreamBenchCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-ms", defaultValue = "1000", description = "Checkpoint interval (default ${DEFAULT-VALUE}): "
             + "exactly-once output becomes visible to read_committed consumers at each checkpoint.")
     int checkpointMillis;
+    @Option(names = "--inference-capacity", description = "Windows in inference at once per task (job.inference.capacity; "
+            + "default: the job's, " + JobSettings.DEFAULT_IN_FLIGHT_WINDOWS + "). In-flight windows are written into every checkpoint.")
+    Integer inferenceCapacity;
 
     @Override
     public Integer call() throws Exception {
@@ -55,6 +58,9 @@ final class StreamBenchCommand implements Callable<Integer> {
         }
         JobSettings settings = JobSettings.defaults(HearkenCli.modelDir(model).toString())
                 .withParallelism(parallelism).withCheckpointInterval(Duration.ofMillis(checkpointMillis));
+        if (inferenceCapacity != null) {
+            settings = settings.withInFlightWindows(inferenceCapacity);
+        }
         StreamProfile p = settings.profile(profile);
         StreamBench bench = new StreamBench(settings, profile, Duration.ofMillis(chunkMillis),
                 Duration.ofSeconds(rampSeconds), System.out);

@@ -102,6 +102,11 @@ public record JobSettings(String modelDir, int intraOpThreads, Map<String, Strea
                 interval, exactlyOnce, parallelism, reassembly, batchMaxSize, batchMaxWait, inFlightWindows);
     }
 
+    public JobSettings withInFlightWindows(int windows) {
+        return new JobSettings(modelDir, intraOpThreads, profiles, scoreFloor, minTopClasses, featureOutputs,
+                checkpointInterval, exactlyOnce, parallelism, reassembly, batchMaxSize, batchMaxWait, windows);
+    }
+
     /** The batching limits of the job's windows (shared batcher of the model). */
     public BatchingConfig batching() {
         return new BatchingConfig(batchMaxSize, batchMaxWait);
