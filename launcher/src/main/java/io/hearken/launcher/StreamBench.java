@@ -50,13 +50,18 @@ final class StreamBench {
     static final int CALIBRATION_BATCH = 8;
     /** {@code bench inference --frames 200 --batches 8} on the 2-core machine on which the README figures were taken. */
     static final double CALIBRATION_REFERENCE_MS = 11.6;
+    /** Stream id of the readiness probe (not one of the measured streams; its windows are not counted). */
+    static final String PROBE_STREAM = "bench-probe";
+    /** Audio the probe stream plays: a few windows' worth. */
+    static final Duration PROBE_AUDIO = Duration.ofSeconds(3);
+    static final Duration PROBE_TIMEOUT = Duration.ofMinutes(3);
 
     private final AtomicLong publisherMaxLateMicros = new AtomicLong();
     private final AtomicLong publisherLateChunks = new AtomicLong();
 
     record Result(int streams, double seconds, long windows, double windowsPerSecond, double p50Ms, double p99Ms,
                   double committedP50Ms, double committedP99Ms, int realtimeStreams, double cpuCores,
-                  List<Double> p99ByPeriodMs, double warmupSeconds, boolean caughtUp) {
+                  List<Double> p99ByPeriodMs, double warmupSeconds, boolean caughtUp, double readySeconds) {
     }
 
     private final JobSettings settings;
@@ -80,7 +85,8 @@ final class StreamBench {
      * after its cold start (no window more than {@value #REALTIME_P99_MS} ms late for {@value #CAUGHT_UP_MILLIS} ms),
      * but not before {@code warmup} nor after {@code maxWarmup} (then it is measured as it is, behind). Without a
      * ramp all streams start at once, and the JIT compiler's first minute (most of a core) puts the job behind; how
-     * far and for how long is in the printed timeline.
+     * far and for how long is in the printed timeline. The streams start once a probe stream has come through the
+     * whole pipeline (see {@link #awaitPipelineReady}), as microphones meet a job that is already running.
      */
     Result run(List<Path> inputs, int streams, Duration duration, Duration warmup, Duration maxWarmup, boolean realtime)
             throws Exception {
@@ -92,7 +98,10 @@ final class StreamBench {
         if (clips.isEmpty()) {
             throw io.hearken.error.HearkenException.config("bench stream: no WAV files in " + inputs);
         }
+        long platformStart = System.nanoTime();
         try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, Optional.empty(), Optional.empty())) {
+            awaitPipelineReady(platform, clips.get(0));
+            double readySeconds = (System.nanoTime() - platformStart) / 1e9;
             Instant start = Instant.now().plusSeconds(2);
             long startMicros = start.getEpochSecond() * 1_000_000L + start.getNano() / 1000;
             AtomicBoolean publishing = new AtomicBoolean(true);
@@ -133,6 +142,9 @@ final class StreamBench {
                         }
                     }
                     for (ConsumerRecord<String, WindowResult> r : dirty.poll(Duration.ofMillis(50))) {
+                        if (PROBE_STREAM.equals(r.key())) {
+                            continue;
+                        }
                         long lag = now - r.value().getWindowEndMicros() / 1000;
                         lastWindowMillis = now;
                         if (lag > REALTIME_P99_MS) {
@@ -146,6 +158,9 @@ final class StreamBench {
                     }
                     now = System.currentTimeMillis();
                     for (ConsumerRecord<String, WindowResult> r : clean.poll(Duration.ZERO)) {
+                        if (PROBE_STREAM.equals(r.key())) {
+                            continue;
+                        }
                         if (r.value().getWindowEndMicros() >= measureFromMicros) {
                             committed.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(now - r.value().getWindowEndMicros() / 1000);
                         }
@@ -176,8 +191,43 @@ final class StreamBench {
                     percentile(allCommitted, 0.99), realtimeStreams, cpu / wall,
                     java.util.stream.LongStream.rangeClosed(0, byPeriod.isEmpty() ? -1 : byPeriod.lastKey())
                             .mapToObj(i -> percentile(byPeriod.getOrDefault(i, List.of()), 0.99)).toList(),
-                    measureFromMicros == Long.MAX_VALUE ? Double.NaN : (measureFromMicros - startMicros) / 1e6, caughtUp);
+                    measureFromMicros == Long.MAX_VALUE ? Double.NaN : (measureFromMicros - startMicros) / 1e6, caughtUp,
+                    readySeconds);
         }
+    }
+
+    /**
+     * Plays {@link #PROBE_AUDIO} of {@code clip} as one stream and waits until its end-of-stream window is committed
+     * on the windows topic: then the job's source has its partitions, the model is loaded and the exactly-once sink
+     * commits, so the measured streams start against a running job rather than one still deploying (whose start-up
+     * seconds would otherwise count as lag of every stream).
+     */
+    private void awaitPipelineReady(EmbeddedPlatform platform, DecodedAudio clip) {
+        int frames = (int) Math.min(clip.frames(), PROBE_AUDIO.toMillis() * clip.sampleRate() / 1000);
+        DecodedAudio audio = new DecodedAudio(clip.sampleRate(), clip.channels(),
+                Arrays.copyOf(clip.interleaved(), frames * clip.channels()));
+        IngestOptions options = new IngestOptions(chunkDuration, IngestOptions.DEFAULT_MAX_CHUNK_BYTES, profile, Instant.EPOCH);
+        Topic<String, AudioChunk> topic = platform.topics().chunks;
+        try (Producer<String, AudioChunk> producer = IngestProducers.create(platform.bootstrapServers(), topic)) {
+            for (AudioChunk c : AudioChunker.chunk(audio, PROBE_STREAM, nowMicros(), options, SourceMetadata.newBuilder().build())) {
+                producer.send(new ProducerRecord<>(topic.name(), c.getStreamId(), c));
+            }
+            producer.flush();
+        }
+        long deadline = System.nanoTime() + PROBE_TIMEOUT.toNanos();
+        try (KafkaConsumer<String, WindowResult> windows = TopicReaders.fromBeginning(platform.bootstrapServers(),
+                platform.topics().windows, "read_committed")) {
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, WindowResult> r : windows.poll(Duration.ofMillis(100))) {
+                    if (PROBE_STREAM.equals(r.key()) && r.value().getEndOfStream()) {
+                        return;
+                    }
+                }
+            }
+        }
+        throw new io.hearken.error.HearkenException(io.hearken.error.ErrorKind.TRANSIENT, "bench stream: the probe stream's last window was not "
+                + "committed on " + platform.topics().windows.name() + " within " + PROBE_TIMEOUT.toSeconds()
+                + " s of starting the job");
     }
 
     /**
@@ -268,6 +318,8 @@ final class StreamBench {
         out.printf(Locale.ROOT, "streams %d (window %s, hop %s, chunks %d ms, checkpoints every %d ms, %d windows in inference per task, %s), %.0f s measured after warm-up%n",
                 r.streams(), window, hop, chunkDuration.toMillis(), settings.checkpointInterval().toMillis(), settings.inFlightWindows(),
                 ramp.isZero() ? "all starting at once" : "joining over " + ramp.toSeconds() + " s", r.seconds());
+        out.printf(Locale.ROOT, "pipeline ready %.1f s after start (a %d s probe stream's windows committed); streams started then%n",
+                r.readySeconds(), PROBE_AUDIO.toSeconds());
         out.printf(Locale.ROOT, "windows %d, %.1f windows/s sustained%n", r.windows(), r.windowsPerSecond());
         out.printf(Locale.ROOT, "lag after window end: processing p50 %.0f ms p99 %.0f ms; committed (read_committed) p50 %.0f ms p99 %.0f ms%n",
                 r.p50Ms(), r.p99Ms(), r.committedP50Ms(), r.committedP99Ms());

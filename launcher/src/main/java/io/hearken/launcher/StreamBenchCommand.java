@@ -44,7 +44,7 @@ final class StreamBenchCommand implements Callable<Integer> {
             + "exactly-once output becomes visible to read_committed consumers at each checkpoint.")
     int checkpointMillis;
     @Option(names = "--inference-capacity", description = "Windows in inference at once per task (job.inference.capacity; "
-            + "default: the job's, " + JobSettings.DEFAULT_IN_FLIGHT_WINDOWS + "). In-flight windows are written into every checkpoint.")
+            + "default: the job's, one batch). In-flight windows are written into every checkpoint.")
     Integer inferenceCapacity;
 
     @Override
