@@ -84,7 +84,7 @@ final class StreamBench {
      * Measures the steady state: the figures cover {@code duration} of windows from the moment the job has caught up
      * after its cold start (no window more than {@value #REALTIME_P99_MS} ms late for {@value #CAUGHT_UP_MILLIS} ms),
      * but not before {@code warmup} nor after {@code maxWarmup} (then it is measured as it is, behind). Without a
-     * ramp all streams start at once, and the JIT compiler's first minute (most of a core) puts the job behind; how
+     * ramp all streams start at once, and the JIT compilers' first ~90 s (up to half a core) put the job behind; how
      * far and for how long is in the printed timeline. The streams start once a probe stream has come through the
      * whole pipeline (see {@link #awaitPipelineReady}), as microphones meet a job that is already running.
      */
@@ -225,9 +225,9 @@ final class StreamBench {
                 }
             }
         }
-        throw new io.hearken.error.HearkenException(io.hearken.error.ErrorKind.TRANSIENT, "bench stream: the probe stream's last window was not "
-                + "committed on " + platform.topics().windows.name() + " within " + PROBE_TIMEOUT.toSeconds()
-                + " s of starting the job");
+        throw new io.hearken.error.HearkenException(io.hearken.error.ErrorKind.TRANSIENT,
+                "bench stream: the probe stream's last window was not committed on " + platform.topics().windows.name()
+                        + " within " + PROBE_TIMEOUT.toSeconds() + " s of starting the job");
     }
 
     /**
