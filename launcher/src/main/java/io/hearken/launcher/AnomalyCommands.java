@@ -308,15 +308,7 @@ public final class AnomalyCommands {
     /** {@code bin/hearken eval ...}: offline evaluations. */
     @Command(name = "eval", mixinStandardHelpOptions = true, description = "Offline evaluations.",
             subcommands = {EvalAnomaly.class})
-    public static final class Eval implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-            return HearkenCli.EXIT_USAGE;
-        }
+    public static final class Eval extends CommandGroup {
     }
 
     /** Options shared by the commands that compute features. */
@@ -399,15 +391,7 @@ public final class AnomalyCommands {
     @Command(name = "anomaly", mixinStandardHelpOptions = true,
             description = "Commands to the running anomaly sink (records on hearken.control.anomaly).",
             subcommands = {Enrol.class, Finish.class, Reset.class})
-    public static final class Anomaly implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-            return HearkenCli.EXIT_USAGE;
-        }
+    public static final class Anomaly extends CommandGroup {
     }
 
     /** Where control records go, and which stream or group they address. */

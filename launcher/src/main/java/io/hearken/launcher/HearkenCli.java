@@ -31,17 +31,11 @@ import picocli.CommandLine.Parameters;
         description = "Listens to many live audio streams and turns them into events.",
         subcommands = {HearkenCli.Demo.class, HearkenCli.Tag.class, BenchCommands.class, ModelsCommand.class,
                 AnomalyCommands.Anomaly.class, AnomalyCommands.Eval.class})
-public final class HearkenCli implements Callable<Integer> {
+public final class HearkenCli extends CommandGroup {
     static final int EXIT_OK = 0;
     static final int EXIT_INPUT_FAILED = 1;
     static final int EXIT_USAGE = 2;
     static final int EXIT_ERROR = 3;
-
-    @Override
-    public Integer call() {
-        CommandLine.usage(this, System.out);
-        return EXIT_USAGE;
-    }
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));

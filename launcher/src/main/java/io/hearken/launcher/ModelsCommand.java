@@ -1,5 +1,8 @@
 package io.hearken.launcher;
 
+import static io.hearken.launcher.HearkenCli.EXIT_ERROR;
+import static io.hearken.launcher.HearkenCli.EXIT_OK;
+
 import io.hearken.error.HearkenException;
 import io.hearken.inference.engine.ModelManifest;
 import io.hearken.inference.engine.ModelPackage;
@@ -28,16 +31,9 @@ import picocli.CommandLine.ParentCommand;
         description = "List, verify and install model packages (search path: $HEARKEN_MODEL_PATH, ~/.hearken/models, "
                 + "<project>/models, <project>/../shared/models).",
         subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Verify.class, ModelsCommand.Install.class})
-public final class ModelsCommand implements Callable<Integer> {
-    static final int EXIT_OK = 0;
-    static final int EXIT_USAGE = 2;
-    static final int EXIT_ERROR = 3;
-
+public final class ModelsCommand extends CommandGroup {
     private final Supplier<ModelStore> stores;
     private ModelStore store;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     public ModelsCommand() {
         this(ModelStore::defaults);
@@ -53,12 +49,6 @@ public final class ModelsCommand implements Callable<Integer> {
             store = stores.get();
         }
         return store;
-    }
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return EXIT_USAGE;
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
