@@ -1,12 +1,12 @@
 package io.hearken.sinks.captions;
 
+import io.hearken.sinks.common.PerStreamState;
 import io.hearken.sinks.common.StoreScans;
 import io.hearken.schemas.CaptionEvent;
 import io.hearken.schemas.WindowResult;
 import io.hearken.sinks.tags.TagLifecycleProcessor;
 import io.hearken.sinks.tags.TagTracker;
 import java.util.List;
-import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -46,19 +46,8 @@ public final class CaptionProcessor implements Processor<String, WindowResult, S
         if (window == null) {
             return;
         }
-        String streamId = window.getStreamId();
-        CaptionStreamState state = store.get(streamId);
-        if (state == null) {
-            state = new CaptionStreamState();
-        }
-        Optional<TagTimeline> span = tracker.onWindow(state, window, context.currentSystemTimeMs());
-        CaptionStreamState s = state;
-        span.ifPresent(t -> emit(s, t));
-        if (window.getEndOfStream()) {
-            store.delete(streamId); // a finished stream leaves no state behind
-        } else {
-            store.put(streamId, state);
-        }
+        PerStreamState.update(store, window, CaptionStreamState::new,
+                state -> tracker.onWindow(state, window, context.currentSystemTimeMs()).ifPresent(t -> emit(state, t)));
     }
 
     private void finishInactive(long nowMillis) {

@@ -1,5 +1,6 @@
 package io.hearken.sinks.tags;
 
+import io.hearken.sinks.common.PerStreamState;
 import io.hearken.sinks.common.StoreScans;
 import io.hearken.schemas.EventKind;
 import io.hearken.schemas.TagEvent;
@@ -51,19 +52,11 @@ public final class TagLifecycleProcessor implements Processor<String, WindowResu
         if (window == null) {
             return;
         }
-        String streamId = window.getStreamId();
-        StreamTagState state = store.get(streamId);
-        if (state == null) {
-            state = new StreamTagState();
-        }
-        for (TagTransition t : tracker.onWindow(state, window, context.currentSystemTimeMs())) {
-            emit(streamId, state, t);
-        }
-        if (window.getEndOfStream()) {
-            store.delete(streamId); // a finished stream leaves no state behind
-        } else {
-            store.put(streamId, state);
-        }
+        PerStreamState.update(store, window, StreamTagState::new, state -> {
+            for (TagTransition t : tracker.onWindow(state, window, context.currentSystemTimeMs())) {
+                emit(window.getStreamId(), state, t);
+            }
+        });
     }
 
     private void closeInactive(long nowMillis) {
