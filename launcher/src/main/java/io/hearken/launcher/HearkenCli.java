@@ -42,17 +42,26 @@ public final class HearkenCli extends CommandGroup {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cli = new CommandLine(new HearkenCli());
-        cli.setOut(new java.io.PrintWriter(out, true));
-        cli.setErr(new java.io.PrintWriter(err, true));
+        return withConventions(new CommandLine(new HearkenCli()), new java.io.PrintWriter(out, true),
+                new java.io.PrintWriter(err, true)).execute(args);
+    }
+
+    /**
+     * The CLI's output streams and error convention on {@code cli} (the whole CLI or one command of it, in tests): a
+     * {@link HearkenException} prints {@code error: <message>} and exits {@link #EXIT_USAGE} for CONFIG errors,
+     * {@link #EXIT_ERROR} for the others.
+     */
+    static CommandLine withConventions(CommandLine cli, java.io.PrintWriter out, java.io.PrintWriter err) {
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof HearkenException he) {
-                err.println("error: " + he.getMessage());
+                commandLine.getErr().println("error: " + he.getMessage());
                 return he.kind() == ErrorKind.CONFIG ? EXIT_USAGE : EXIT_ERROR;
             }
             throw e;
         });
-        return cli.execute(args);
+        return cli;
     }
 
     static Path modelDir(Path option) {

@@ -2,8 +2,6 @@ package io.hearken.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hearken.error.ErrorKind;
-import io.hearken.error.HearkenException;
 import io.hearken.inference.engine.AudioTagger;
 import io.hearken.inference.job.StreamProfile;
 import io.hearken.schemas.AnomalyAction;
@@ -230,16 +228,7 @@ class AnomalyCommandsTest {
 
     /** {@code eval ...} with the CLI's error convention (CONFIG exits 2, other HearkenExceptions 3). */
     private static CommandLine cli(StringWriter out, StringWriter err) {
-        CommandLine cli = new CommandLine(new AnomalyCommands.Eval());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof HearkenException he) {
-                commandLine.getErr().println("error: " + he.getMessage());
-                return he.kind() == ErrorKind.CONFIG ? 2 : 3;
-            }
-            throw e;
-        });
-        return cli;
+        return HearkenCli.withConventions(new CommandLine(new AnomalyCommands.Eval()), new PrintWriter(out, true),
+                new PrintWriter(err, true));
     }
 }

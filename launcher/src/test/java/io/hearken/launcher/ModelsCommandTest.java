@@ -1,7 +1,5 @@
 package io.hearken.launcher;
 
-import io.hearken.error.ErrorKind;
-import io.hearken.error.HearkenException;
 import io.hearken.inference.engine.ModelSearchPath;
 import io.hearken.inference.engine.store.ModelStore;
 import java.io.IOException;
@@ -48,17 +46,8 @@ class ModelsCommandTest {
 
     /** Runs {@code models ARGS} with the CLI's error convention (CONFIG exits 2, other HearkenExceptions 3). */
     private int run(String... args) {
-        CommandLine cli = new CommandLine(new ModelsCommand(() -> store));
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof HearkenException he) {
-                commandLine.getErr().println("error: " + he.getMessage());
-                return he.kind() == ErrorKind.CONFIG ? 2 : 3;
-            }
-            throw e;
-        });
-        return cli.execute(args);
+        return HearkenCli.withConventions(new CommandLine(new ModelsCommand(() -> store)), new PrintWriter(out, true),
+                new PrintWriter(err, true)).execute(args);
     }
 
     private List<String> installRootEntries() throws IOException {
