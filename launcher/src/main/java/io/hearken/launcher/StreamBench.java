@@ -206,7 +206,7 @@ final class StreamBench {
         int frames = (int) Math.min(clip.frames(), PROBE_AUDIO.toMillis() * clip.sampleRate() / 1000);
         DecodedAudio audio = new DecodedAudio(clip.sampleRate(), clip.channels(),
                 Arrays.copyOf(clip.interleaved(), frames * clip.channels()));
-        IngestOptions options = new IngestOptions(chunkDuration, IngestOptions.DEFAULT_MAX_CHUNK_BYTES, profile, Instant.EPOCH);
+        IngestOptions options = ingestOptions();
         Topic<String, AudioChunk> topic = platform.topics().chunks;
         try (Producer<String, AudioChunk> producer = IngestProducers.create(platform.bootstrapServers(), topic)) {
             for (AudioChunk c : AudioChunker.chunk(audio, PROBE_STREAM, nowMicros(), options, SourceMetadata.newBuilder().build())) {
@@ -247,8 +247,7 @@ final class StreamBench {
     private void publish(EmbeddedPlatform platform, List<DecodedAudio> clips, int streams, AtomicLong stopAtMicros,
                          long startMicros, boolean realtime, AtomicBoolean publishing) {
         Topic<String, AudioChunk> topic = platform.topics().chunks;
-        IngestOptions options = new IngestOptions(chunkDuration, IngestOptions.DEFAULT_MAX_CHUNK_BYTES,
-                profile, Instant.EPOCH);
+        IngestOptions options = ingestOptions();
         long chunkMicros = options.chunkDuration().toNanos() / 1000;
         // Stream i starts i/N of a hop after stream 0: independently started microphones have their window ends
         // spread over the hop, not all within one chunk (which would make every window of every stream due at once).
@@ -298,6 +297,11 @@ final class StreamBench {
             }
             producer.flush();
         }
+    }
+
+    /** How the bench's streams (and its probe) are cut into chunks, as an ingest service would. */
+    private IngestOptions ingestOptions() {
+        return new IngestOptions(chunkDuration, IngestOptions.DEFAULT_MAX_CHUNK_BYTES, profile, Instant.EPOCH);
     }
 
     private static long nowMicros() {
