@@ -1,9 +1,9 @@
 package io.hearken.bench;
 
-import io.hearken.featurizer.DecodedAudio;
-import io.hearken.featurizer.Pcm16;
-import io.hearken.featurizer.Resampler;
-import io.hearken.featurizer.WavDecoder;
+import io.hearken.featurizer.decode.DecodedAudio;
+import io.hearken.featurizer.decode.Pcm16;
+import io.hearken.featurizer.dsp.Resampler;
+import io.hearken.featurizer.decode.WavDecoder;
 
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;

@@ -1,6 +1,6 @@
 package io.hearken.bench;
 
-import io.hearken.featurizer.LogMelFrontend;
+import io.hearken.featurizer.dsp.LogMelFrontend;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,8 +1,8 @@
 package io.hearken.bench;
 
-import io.hearken.featurizer.EfficientAtFrontend;
-import io.hearken.featurizer.FrontendConfig;
-import io.hearken.featurizer.LogMelFrontend;
+import io.hearken.featurizer.dsp.EfficientAtFrontend;
+import io.hearken.featurizer.dsp.FrontendConfig;
+import io.hearken.featurizer.dsp.LogMelFrontend;
 
 import java.util.function.Supplier;
 

@@ -1,10 +1,10 @@
 package io.hearken.bench;
 
-import io.hearken.featurizer.DecodedAudio;
-import io.hearken.featurizer.FrontendConfig;
-import io.hearken.featurizer.Pcm16;
-import io.hearken.featurizer.Resampler;
-import io.hearken.featurizer.StreamingMelFrontend;
+import io.hearken.featurizer.decode.DecodedAudio;
+import io.hearken.featurizer.dsp.FrontendConfig;
+import io.hearken.featurizer.decode.Pcm16;
+import io.hearken.featurizer.dsp.Resampler;
+import io.hearken.featurizer.dsp.StreamingMelFrontend;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

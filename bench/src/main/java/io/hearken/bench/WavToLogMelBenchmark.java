@@ -1,9 +1,9 @@
 package io.hearken.bench;
 
-import io.hearken.featurizer.DecodedAudio;
-import io.hearken.featurizer.EfficientAtFrontend;
-import io.hearken.featurizer.Resampler;
-import io.hearken.featurizer.WavDecoder;
+import io.hearken.featurizer.decode.DecodedAudio;
+import io.hearken.featurizer.dsp.EfficientAtFrontend;
+import io.hearken.featurizer.dsp.Resampler;
+import io.hearken.featurizer.decode.WavDecoder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,6 +1,6 @@
 package io.hearken.bench;
 
-import io.hearken.featurizer.DecodedAudio;
+import io.hearken.featurizer.decode.DecodedAudio;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

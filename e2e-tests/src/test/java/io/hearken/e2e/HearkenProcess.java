@@ -8,19 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the real launcher jar in its own JVM, as bin/hearken does, and captures what a user would see. */
+/** Runs the real CLI jar in its own JVM, as bin/hearken does, and captures what a user would see. */
 final class HearkenProcess {
     static final Path SHARED = Path.of(System.getProperty("hearken.shared.dir", "../../shared")).toAbsolutePath().normalize();
     static final Path PROJECT = Path.of(System.getProperty("hearken.project.dir", "..")).toAbsolutePath().normalize();
-    private static final Path JAR = Path.of(System.getProperty("hearken.launcher.jar",
-            PROJECT.resolve("launcher/target/hearken-launcher-0.1.0-SNAPSHOT-all.jar").toString()));
+    private static final Path JAR = Path.of(System.getProperty("hearken.cli.jar",
+            PROJECT.resolve("cli/target/hearken-cli-0.1.0-SNAPSHOT-all.jar").toString()));
 
     record Result(int exitCode, List<String> stdout, String stderr) {
     }
 
     static Result run(long timeoutSeconds, String... args) throws IOException, InterruptedException {
         if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException("launcher jar " + JAR + " is missing: run mvn verify from the project root");
+            throw new IllegalStateException("CLI jar " + JAR + " is missing: run mvn verify from the project root");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx2g",

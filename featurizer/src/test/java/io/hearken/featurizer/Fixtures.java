@@ -12,24 +12,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Access to the shared fixtures (read in place, never copied into the repo). */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {}
 
-    static Path shared() {
+    public static Path shared() {
         String dir = System.getProperty("hearken.shared.dir");
         return Path.of(dir != null && !dir.isBlank() ? dir : "../../shared").toAbsolutePath().normalize();
     }
 
-    static Path golden() {
+    public static Path golden() {
         return shared().resolve("golden/efficientat-mn04");
     }
 
-    static Path audio() {
+    public static Path audio() {
         return shared().resolve("audio");
     }
 
     /** Clip names from golden index.json (a regex over "clip": "..."; no JSON library needed). */
-    static List<String> goldenClips() {
+    public static List<String> goldenClips() {
         String json = readString(golden().resolve("index.json"));
         Matcher m = Pattern.compile("\"clip\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
         List<String> clips = new ArrayList<>();
@@ -40,7 +40,7 @@ final class Fixtures {
     }
 
     /** The integer pairs of "mel_shape": [a, b] in index.json, in clip order. */
-    static List<int[]> goldenMelShapes() {
+    public static List<int[]> goldenMelShapes() {
         String json = readString(golden().resolve("index.json"));
         Matcher m = Pattern.compile("\"mel_shape\"\\s*:\\s*\\[\\s*(\\d+)\\s*,\\s*(\\d+)\\s*]").matcher(json);
         List<int[]> shapes = new ArrayList<>();
@@ -50,7 +50,7 @@ final class Fixtures {
         return shapes;
     }
 
-    static float[] readF32(Path p) {
+    public static float[] readF32(Path p) {
         try {
             byte[] b = Files.readAllBytes(p);
             float[] out = new float[b.length / 4];
@@ -61,7 +61,7 @@ final class Fixtures {
         }
     }
 
-    static byte[] readBytes(Path p) {
+    public static byte[] readBytes(Path p) {
         try {
             return Files.readAllBytes(p);
         } catch (IOException e) {

@@ -6,14 +6,14 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /** Builds small WAV files in memory for decoder tests. */
-final class TestWavs {
+public final class TestWavs {
     private TestWavs() {}
 
-    static final int PCM = 1;
-    static final int FLOAT = 3;
+    public static final int PCM = 1;
+    public static final int FLOAT = 3;
 
     /** fmt chunk payload: plain (16 bytes) or WAVE_FORMAT_EXTENSIBLE (40 bytes) with the given sub-format. */
-    static byte[] fmt(int code, boolean extensible, int channels, int rate, int bits) {
+    public static byte[] fmt(int code, boolean extensible, int channels, int rate, int bits) {
         ByteBuffer b = ByteBuffer.allocate(extensible ? 40 : 16).order(ByteOrder.LITTLE_ENDIAN);
         b.putShort((short) (extensible ? 0xFFFE : code));
         b.putShort((short) channels);
@@ -32,7 +32,7 @@ final class TestWavs {
         return b.array();
     }
 
-    static byte[] chunk(String id, byte[] payload) {
+    public static byte[] chunk(String id, byte[] payload) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(id.getBytes(StandardCharsets.ISO_8859_1));
         out.writeBytes(le32(payload.length));
@@ -43,7 +43,7 @@ final class TestWavs {
         return out.toByteArray();
     }
 
-    static byte[] riff(byte[]... chunks) {
+    public static byte[] riff(byte[]... chunks) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes("WAVE".getBytes(StandardCharsets.ISO_8859_1));
         for (byte[] c : chunks) {
@@ -56,22 +56,22 @@ final class TestWavs {
         return out.toByteArray();
     }
 
-    static byte[] wav(int code, boolean extensible, int channels, int rate, int bits, byte[] data) {
+    public static byte[] wav(int code, boolean extensible, int channels, int rate, int bits, byte[] data) {
         return riff(chunk("fmt ", fmt(code, extensible, channels, rate, bits)), chunk("data", data));
     }
 
-    static byte[] le32(int v) {
+    public static byte[] le32(int v) {
         return new byte[] {(byte) v, (byte) (v >> 8), (byte) (v >> 16), (byte) (v >> 24)};
     }
 
-    static void putLe32(byte[] b, int at, long v) {
+    public static void putLe32(byte[] b, int at, long v) {
         b[at] = (byte) v;
         b[at + 1] = (byte) (v >> 8);
         b[at + 2] = (byte) (v >> 16);
         b[at + 3] = (byte) (v >> 24);
     }
 
-    static void putLe16(byte[] b, int at, int v) {
+    public static void putLe16(byte[] b, int at, int v) {
         b[at] = (byte) v;
         b[at + 1] = (byte) (v >> 8);
     }

@@ -1,7 +1,7 @@
 package io.hearken.ingest;
 
-import io.hearken.featurizer.DecodedAudio;
-import io.hearken.featurizer.Pcm16;
+import io.hearken.featurizer.decode.DecodedAudio;
+import io.hearken.featurizer.decode.Pcm16;
 import io.hearken.schemas.AudioChunk;
 import io.hearken.schemas.AudioEncoding;
 import io.hearken.schemas.SourceMetadata;

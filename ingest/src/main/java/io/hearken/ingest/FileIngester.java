@@ -1,8 +1,8 @@
 package io.hearken.ingest;
 
 import io.hearken.error.HearkenException;
-import io.hearken.featurizer.DecodedAudio;
-import io.hearken.featurizer.WavDecoder;
+import io.hearken.featurizer.decode.DecodedAudio;
+import io.hearken.featurizer.decode.WavDecoder;
 import io.hearken.schemas.AudioChunk;
 import io.hearken.schemas.SourceMetadata;
 import io.hearken.schemas.topics.Topic;

@@ -2,7 +2,7 @@ package io.hearken.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hearken.featurizer.Pcm16;
+import io.hearken.featurizer.decode.Pcm16;
 import io.hearken.schemas.AudioChunk;
 import io.hearken.schemas.serde.RegistryClients;
 import io.hearken.schemas.topics.HearkenTopics;

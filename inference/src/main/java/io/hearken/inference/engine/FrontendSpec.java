@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hearken.error.ErrorKind;
 import io.hearken.error.HearkenException;
-import io.hearken.featurizer.FrontendConfig;
-import io.hearken.featurizer.FrontendConfig.MelScale;
-import io.hearken.featurizer.FrontendConfig.Normalization;
-import io.hearken.featurizer.FrontendConfig.PadMode;
-import io.hearken.featurizer.FrontendConfig.WindowType;
+import io.hearken.featurizer.dsp.FrontendConfig;
+import io.hearken.featurizer.dsp.FrontendConfig.MelScale;
+import io.hearken.featurizer.dsp.FrontendConfig.Normalization;
+import io.hearken.featurizer.dsp.FrontendConfig.PadMode;
+import io.hearken.featurizer.dsp.FrontendConfig.WindowType;
 
 import java.util.Arrays;
 import java.util.Locale;

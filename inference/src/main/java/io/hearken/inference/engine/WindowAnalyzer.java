@@ -1,7 +1,7 @@
 package io.hearken.inference.engine;
 
-import io.hearken.featurizer.LogMelFrontend;
-import io.hearken.featurizer.MelFrontend;
+import io.hearken.featurizer.dsp.LogMelFrontend;
+import io.hearken.featurizer.dsp.MelFrontend;
 
 /**
  * Front end + model for one window of audio at the model's sample rate: the pre-processing, model and

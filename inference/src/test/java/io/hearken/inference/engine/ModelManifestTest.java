@@ -2,7 +2,7 @@ package io.hearken.inference.engine;
 
 import io.hearken.error.ErrorKind;
 import io.hearken.error.HearkenException;
-import io.hearken.featurizer.FrontendConfig;
+import io.hearken.featurizer.dsp.FrontendConfig;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.hearken.inference.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hearken.featurizer.EfficientAtFrontend;
+import io.hearken.featurizer.dsp.EfficientAtFrontend;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,6 +1,6 @@
 package io.hearken.sinks.alerts;
 
-import io.hearken.error.ErrorClassifier;
+import io.hearken.schemas.errors.ErrorClassifier;
 import io.hearken.schemas.DeadLetter;
 import java.nio.ByteBuffer;
 import java.time.Clock;

@@ -1,0 +1,182 @@
+package io.hearken.cli;
+
+import io.hearken.platform.EmbeddedPlatform;
+import io.hearken.error.ErrorKind;
+import io.hearken.error.HearkenException;
+import io.hearken.ingest.FileIngester;
+import io.hearken.inference.engine.AudioTagger;
+import io.hearken.inference.engine.ModelLocator;
+import io.hearken.inference.engine.WindowAnalyzer;
+import io.hearken.job.JobSettings;
+import io.hearken.inference.engine.StreamProfile;
+import io.hearken.sinks.alerts.AlertRules;
+import io.hearken.sinks.anomaly.AnomalySettings;
+import io.hearken.sinks.alerts.WebhookAlerter;
+import io.hearken.sinks.tags.TagRules;
+import io.hearken.sinks.tags.TagRulesConfig;
+import io.hearken.inference.engine.Labels;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bin/hearken}: the command line of Hearken. */
+@Command(name = "hearken", mixinStandardHelpOptions = true, version = "hearken 0.1.0",
+        description = "Listens to many live audio streams and turns them into events.",
+        subcommands = {HearkenCli.Demo.class, HearkenCli.Tag.class, BenchCommands.class, ModelsCommand.class,
+                AnomalyCommands.Anomaly.class, AnomalyCommands.Eval.class})
+public final class HearkenCli extends CommandGroup {
+    static final int EXIT_OK = 0;
+    static final int EXIT_INPUT_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_ERROR = 3;
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        return withConventions(new CommandLine(new HearkenCli()), new java.io.PrintWriter(out, true),
+                new java.io.PrintWriter(err, true)).execute(args);
+    }
+
+    /**
+     * The CLI's output streams and error convention on {@code cli} (the whole CLI or one command of it, in tests): a
+     * {@link HearkenException} prints {@code error: <message>} and exits {@link #EXIT_USAGE} for CONFIG errors,
+     * {@link #EXIT_ERROR} for the others.
+     */
+    static CommandLine withConventions(CommandLine cli, java.io.PrintWriter out, java.io.PrintWriter err) {
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof HearkenException he) {
+                commandLine.getErr().println("error: " + he.getMessage());
+                return he.kind() == ErrorKind.CONFIG ? EXIT_USAGE : EXIT_ERROR;
+            }
+            throw e;
+        });
+        return cli;
+    }
+
+    static Path modelDir(Path option) {
+        return ModelLocator.resolve(Optional.ofNullable(option), System.getenv(), ModelLocator.projectRoot());
+    }
+
+    @Command(name = "demo", description = "Start broker, registry, streaming job, sinks and ingest in this process; "
+            + "publish WAV files as streams and print the events.")
+    static final class Demo implements Callable<Integer> {
+        @Option(names = "--input", required = true, arity = "1..*", description = "WAV files or folders of WAV files.")
+        List<Path> inputs;
+        @Option(names = "--exit-when-done", description = "Exit once every input is processed and its events printed.")
+        boolean exitWhenDone;
+        @Option(names = "--json", description = "Print one JSON object per event.")
+        boolean json;
+        @Option(names = "--model", description = "Model directory (default: $HEARKEN_MODEL_DIR, then ../shared/models/efficientat-mn04).")
+        Path model;
+        @Option(names = "--timeout", defaultValue = "PT20M", description = "Give up after this long with --exit-when-done (ISO-8601, default ${DEFAULT-VALUE}).")
+        Duration timeout;
+        @Option(names = "--parallelism", defaultValue = "1", description = "Flink job parallelism (default ${DEFAULT-VALUE}).")
+        int parallelism;
+        @Option(names = "--tag-rules", description = "JSON file of tag rules (thresholds, loudness gate, groups, listen "
+                + "list, per-stream overrides); default: threshold 0.3, hold-off 1.5 s.")
+        Path tagRules;
+        @Option(names = "--alerts", description = "JSON file of webhook alert rules and endpoints (see README); "
+                + "matching events are POSTed as CloudEvents with retries, failures dead-lettered.")
+        Path alerts;
+        @Option(names = "--profile", defaultValue = "default", description = "Stream profile of the inputs: default "
+                + "(2 s windows, 1 s hop) or machine (1 s / 0.5 s; monitored by the anomaly sink: each stream enrols "
+                + "its first 60 s as normal, then anomalies raise events). Default ${DEFAULT-VALUE}.")
+        String profile;
+        @Option(names = "--anomaly-settings", description = "Properties file of sinks.anomaly.* settings (enrol.duration.ms, "
+                + "feature, k, consecutive, group.<stream>=<machine>, ...; see AnomalySettings).")
+        Path anomalySettings;
+        @Option(names = "--metrics-port", defaultValue = "9249-9299",
+                description = "Port or range for the job's Prometheus metrics endpoint, or 'none' (default ${DEFAULT-VALUE}).")
+        String metricsPort;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
+            Path modelDir = modelDir(model);
+            JobSettings settings = JobSettings.defaults(modelDir.toString()).withParallelism(parallelism);
+            TagRules rules = tagRules == null ? TagRules.defaults() : TagRulesConfig.load(tagRules);
+            rules.validateLabels(Labels.load(modelDir.resolve(ModelLocator.LABELS_FILE)).all());
+            AlertRules alertRules = alerts == null ? null : AlertRules.load(alerts); // bad rules fail before anything starts
+            if (!settings.profiles().containsKey(profile)) {
+                throw HearkenException.config("--profile: unknown stream profile '" + profile + "' (known: "
+                        + settings.profiles().keySet() + ")");
+            }
+            AnomalySettings anomalies = anomalySettings == null ? AnomalySettings.defaults()
+                    : AnomalySettings.load(anomalySettings);
+            try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings,
+                    Optional.of(new EmbeddedPlatform.SinkSettings(rules, anomalies)),
+                    "none".equals(metricsPort) ? Optional.empty() : Optional.of(metricsPort))) {
+                // Ctrl-C: stop the job, sinks and broker cleanly and remove their temporary files.
+                Thread cleanup = new Thread(platform::close, "hearken-shutdown");
+                Runtime.getRuntime().addShutdownHook(cleanup);
+                FileIngester.Report report;
+                // Events of this run are alerted from the start of the topics (the platform is new each run).
+                try (WebhookAlerter alerter = alertRules == null ? null : WebhookAlerter.create(platform.bootstrapServers(),
+                        platform.registryUrl(), alertRules, WebhookAlerter.Options.defaults().withAutoOffsetReset("earliest"))) {
+                    if (alerter != null) {
+                        alerter.start();
+                    }
+                    report = new DemoRun(platform, out, System.err).run(inputs, profile, json, exitWhenDone, timeout);
+                }
+                if (report.published().isEmpty() && report.failures().isEmpty()) {
+                    System.err.println("error: no WAV files found in " + inputs);
+                    return EXIT_INPUT_FAILED;
+                }
+                return report.allSucceeded() ? EXIT_OK : EXIT_INPUT_FAILED;
+            }
+        }
+    }
+
+    @Command(name = "tag", description = "Tag audio files offline (no Kafka) with the same front end and model.")
+    static final class Tag implements Callable<Integer> {
+        @Parameters(arity = "1..*", description = "WAV files.")
+        List<Path> files;
+        @Option(names = "--whole", description = "Analyse the first " + OfflineTagger.WHOLE_SECONDS + " s of each file as one window.")
+        boolean whole;
+        @Option(names = "--json", description = "One JSON object per window.")
+        boolean json;
+        @Option(names = "--outputs", split = ",", description = "Model outputs to print with --json: logits, embedding, mid, late, hidden.")
+        List<String> outputs = List.of();
+        @Option(names = "--model", description = "Model directory.")
+        Path model;
+        @Option(names = "--window", defaultValue = "PT2S", description = "Window length (ISO-8601, default ${DEFAULT-VALUE}).")
+        Duration window;
+        @Option(names = "--hop", defaultValue = "PT1S", description = "Hop between windows (default ${DEFAULT-VALUE}).")
+        Duration hop;
+
+        @Override
+        public Integer call() {
+            StreamProfile profile = new StreamProfile("cli", window, hop);
+            int failures = 0;
+            try (AudioTagger tagger = AudioTagger.load(modelDir(model), Runtime.getRuntime().availableProcessors())) {
+                OfflineTagger offline = new OfflineTagger(new WindowAnalyzer(tagger), profile, whole, json, outputs);
+                for (Path file : files) {
+                    try {
+                        offline.tag(file, System.out);
+                    } catch (HearkenException e) {
+                        System.err.println("error: " + e.getMessage());
+                        failures++;
+                    }
+                }
+            }
+            System.out.flush();
+            return failures == 0 ? EXIT_OK : EXIT_INPUT_FAILED;
+        }
+    }
+
+}

@@ -1,8 +1,0 @@
-package io.hearken.launcher;
-
-import picocli.CommandLine.Command;
-
-/** {@code bin/hearken bench ...}: benchmarks that print their figures and the reference they compare against. */
-@Command(name = "bench", description = "Benchmarks.", subcommands = {StreamBenchCommand.class, BenchCommand.class})
-final class BenchCommands extends CommandGroup {
-}
