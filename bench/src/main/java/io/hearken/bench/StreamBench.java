@@ -17,6 +17,8 @@ import io.hearken.schemas.SourceMetadata;
 import io.hearken.schemas.WindowResult;
 import io.hearken.schemas.topics.Topic;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -241,7 +243,7 @@ public final class StreamBench {
         InferenceBench.Options o = new InferenceBench.Options(Path.of(settings.modelDir()),
                 io.hearken.inference.engine.InferenceDevice.CPU, List.of(1), List.of(CALIBRATION_BATCH), 200,
                 Duration.ofSeconds(3), 0);
-        InferenceBench.Result r = InferenceBench.run(o, new PrintStream(java.io.OutputStream.nullOutputStream())).get(0);
+        InferenceBench.Result r = InferenceBench.run(o, new PrintWriter(Writer.nullWriter())).get(0);
         out.printf(Locale.ROOT, "machine speed: model on a batch of %d two-second windows, 1 thread: p50 %.1f ms "
                 + "(reference, this machine class when quiet: %.1f ms; slower means fewer streams)%n",
                 CALIBRATION_BATCH, r.p50Ms(), CALIBRATION_REFERENCE_MS);
