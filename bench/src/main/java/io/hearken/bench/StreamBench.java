@@ -10,25 +10,27 @@ import io.hearken.ingest.AudioChunker;
 import io.hearken.ingest.IngestOptions;
 import io.hearken.ingest.IngestProducers;
 import io.hearken.ingest.InputFiles;
-import io.hearken.bench.InferenceBench;
 import io.hearken.job.JobSettings;
 import io.hearken.schemas.AudioChunk;
 import io.hearken.schemas.SourceMetadata;
 import io.hearken.schemas.WindowResult;
 import io.hearken.schemas.topics.Topic;
+import io.hearken.error.ErrorKind;
+import io.hearken.error.HearkenException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -59,12 +61,45 @@ public final class StreamBench {
     static final Duration PROBE_AUDIO = Duration.ofSeconds(3);
     static final Duration PROBE_TIMEOUT = Duration.ofMinutes(3);
 
-    private final AtomicLong publisherMaxLateMicros = new AtomicLong();
-    private final AtomicLong publisherLateChunks = new AtomicLong();
+    /**
+     * What one run measured. {@code seconds}: wall time from the start of measuring until every stream's last window
+     * was committed (when the job falls behind, draining the backlog counts too); {@code windows}: the committed
+     * windows of the measured streams ending after measuring began; lags in ms after window end, uncommitted
+     * (processing) and committed; the timeline covers the warm-up too. The rates are derived from these.
+     */
+    public record Result(int streams, double seconds, long windows, LagPercentiles processing,
+                         LagPercentiles committed, int realtimeStreams, double cpuSeconds, List<Double> p99ByPeriodMs,
+                         double warmupSeconds, boolean caughtUp, double readySeconds, PublisherStats publisher) {
+        public Result {
+            p99ByPeriodMs = List.copyOf(p99ByPeriodMs);
+        }
 
-    public record Result(int streams, double seconds, long windows, double windowsPerSecond, double p50Ms, double p99Ms,
-                  double committedP50Ms, double committedP99Ms, int realtimeStreams, double cpuCores,
-                  List<Double> p99ByPeriodMs, double warmupSeconds, boolean caughtUp, double readySeconds) {
+        public double windowsPerSecond() {
+            return windows / seconds;
+        }
+
+        /** CPU time of the whole process per wall second while measuring. */
+        public double cpuCores() {
+            return cpuSeconds / seconds;
+        }
+    }
+
+    /** p50 and p99 of a set of window lags, in ms (NaN when there were none). */
+    public record LagPercentiles(double p50Ms, double p99Ms) {
+    }
+
+    /** One stream as published: {@code frames} frames of audio at {@code sampleRate}. */
+    public record PublishedStream(String stream, int sampleRate, long frames) {
+    }
+
+    /**
+     * The bench's own pacing: chunks handed to the producer more than {@value #PUBLISHER_LATE_MICROS} us after they
+     * were captured (lag the job did not cause), the latest, and what each stream was sent.
+     */
+    public record PublisherStats(long lateChunks, long maxLateMicros, List<PublishedStream> streams) {
+        public PublisherStats {
+            streams = List.copyOf(streams);
+        }
     }
 
     private final JobSettings settings;
@@ -99,104 +134,82 @@ public final class StreamBench {
             clips.add(WavDecoder.decode(file));
         }
         if (clips.isEmpty()) {
-            throw io.hearken.error.HearkenException.config("bench stream: no WAV files in " + inputs);
+            throw HearkenException.config("bench stream: no WAV files in " + inputs);
         }
         long platformStart = System.nanoTime();
-        try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, Optional.empty(), Optional.empty())) {
+        try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, Optional.empty(), Optional.empty());
+             KafkaConsumer<String, WindowResult> dirty = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().windows, "read_uncommitted");
+             KafkaConsumer<String, WindowResult> clean = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().windows, "read_committed")) {
             awaitPipelineReady(platform, clips.get(0));
             double readySeconds = (System.nanoTime() - platformStart) / 1e9;
-            Instant start = Instant.now().plusSeconds(2);
-            long startMicros = start.getEpochSecond() * 1_000_000L + start.getNano() / 1000;
+            // The streams' first capture time: 2 s ahead, so that the publisher and the readers are running by then
+            // and measuring (with no warm-up) begins before the first window ends.
+            long startMicros = nowMicros() + 2_000_000;
             AtomicBoolean publishing = new AtomicBoolean(true);
             // Each stream ends with its chunk that reaches this: set when the measurement starts.
             AtomicLong stopAtMicros = new AtomicLong(Long.MAX_VALUE);
-            Thread publisher = new Thread(() -> publish(platform, clips, streams, stopAtMicros, startMicros, realtime, publishing),
-                    "bench-publisher");
+            FutureTask<PublisherStats> published = new FutureTask<>(() -> publish(platform, clips, streams,
+                    stopAtMicros, startMicros, realtime, publishing));
+            Thread publisher = new Thread(published, "bench-publisher");
             OperatingSystemMXBean os = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
-            long earliestMeasureMicros = startMicros + warmup.toNanos() / 1000;
-            long latestMeasureMicros = startMicros + Math.max(warmup.toNanos(), maxWarmup.toNanos()) / 1000;
+            WarmUp warmUp = new WarmUp(nowMicros(), startMicros + warmup.toNanos() / 1000,
+                    startMicros + maxWarmup.toNanos() / 1000, REALTIME_P99_MS, CAUGHT_UP_MILLIS);
             long measureFromMicros = Long.MAX_VALUE;
             boolean caughtUp = false;
-            long lastLateMillis = System.currentTimeMillis();
-            long lastWindowMillis = 0;
             long cpuBefore = -1;
             long wallBefore = 0;
+            StreamLags processing = new StreamLags();
+            StreamLags committed = new StreamLags();
+            LagTimeline timeline = new LagTimeline(startMicros, TIMELINE_PERIOD_MICROS);
             publisher.start();
-            Map<String, List<Long>> committed = new HashMap<>();
-            Map<String, List<Long>> uncommitted = new HashMap<>();
-            // Processing lags by TIMELINE_PERIOD of window end, warm-up included: how a cold start falls behind and
-            // catches up, and whether the lag afterwards is steady, drifts or spikes.
-            java.util.TreeMap<Long, List<Long>> byPeriod = new java.util.TreeMap<>();
-            int expectedEnds = streams;
-            try (KafkaConsumer<String, WindowResult> dirty = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().windows, "read_uncommitted");
-                 KafkaConsumer<String, WindowResult> clean = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().windows, "read_committed")) {
-                int ends = 0;
-                long deadline = System.nanoTime() + maxWarmup.plus(warmup).plus(duration).plusMinutes(5).toNanos();
-                while (ends < expectedEnds && System.nanoTime() < deadline) {
-                    long nowMicros = nowMicros();
-                    long now = nowMicros / 1000;
-                    if (measureFromMicros == Long.MAX_VALUE && nowMicros >= earliestMeasureMicros) {
-                        caughtUp = now - lastLateMillis >= CAUGHT_UP_MILLIS && now - lastWindowMillis < 1000;
-                        if (caughtUp || nowMicros >= latestMeasureMicros) {
-                            measureFromMicros = nowMicros;
-                            stopAtMicros.set(nowMicros + duration.toNanos() / 1000);
-                            cpuBefore = os.getProcessCpuTime();
-                            wallBefore = System.nanoTime();
-                        }
+            int ends = 0;
+            long deadline = System.nanoTime() + maxWarmup.plus(warmup).plus(duration).plusMinutes(5).toNanos();
+            while (ends < streams && System.nanoTime() < deadline) {
+                long now = nowMicros();
+                if (measureFromMicros == Long.MAX_VALUE && warmUp.measuringStarts(now)) {
+                    measureFromMicros = now;
+                    caughtUp = warmUp.caughtUp(now);
+                    stopAtMicros.set(now + duration.toNanos() / 1000);
+                    cpuBefore = os.getProcessCpuTime();
+                    wallBefore = System.nanoTime();
+                }
+                for (ConsumerRecord<String, WindowResult> r : dirty.poll(Duration.ofMillis(50))) {
+                    if (PROBE_STREAM.equals(r.key())) {
+                        continue;
                     }
-                    for (ConsumerRecord<String, WindowResult> r : dirty.poll(Duration.ofMillis(50))) {
-                        if (PROBE_STREAM.equals(r.key())) {
-                            continue;
-                        }
-                        long lag = now - r.value().getWindowEndMicros() / 1000;
-                        lastWindowMillis = now;
-                        if (lag > REALTIME_P99_MS) {
-                            lastLateMillis = now;
-                        }
-                        byPeriod.computeIfAbsent(Math.max(0, r.value().getWindowEndMicros() - startMicros) / TIMELINE_PERIOD_MICROS,
-                                k -> new ArrayList<>()).add(lag);
-                        if (r.value().getWindowEndMicros() >= measureFromMicros) {
-                            uncommitted.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(lag);
-                        }
+                    long lag = lagMillis(now, r.value());
+                    warmUp.windowSeen(now, lag);
+                    timeline.add(r.value().getWindowEndMicros(), lag);
+                    if (r.value().getWindowEndMicros() >= measureFromMicros) {
+                        processing.add(r.key(), lag);
                     }
-                    now = System.currentTimeMillis();
-                    for (ConsumerRecord<String, WindowResult> r : clean.poll(Duration.ZERO)) {
-                        if (PROBE_STREAM.equals(r.key())) {
-                            continue;
-                        }
-                        if (r.value().getWindowEndMicros() >= measureFromMicros) {
-                            committed.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(now - r.value().getWindowEndMicros() / 1000);
-                        }
-                        if (r.value().getEndOfStream()) {
-                            ends++;
-                        }
+                }
+                now = nowMicros();
+                for (ConsumerRecord<String, WindowResult> r : clean.poll(Duration.ZERO)) {
+                    if (PROBE_STREAM.equals(r.key())) {
+                        continue;
+                    }
+                    if (r.value().getWindowEndMicros() >= measureFromMicros) {
+                        committed.add(r.key(), lagMillis(now, r.value()));
+                    }
+                    if (r.value().getEndOfStream()) {
+                        ends++;
                     }
                 }
             }
             publishing.set(false);
-            publisher.join();
+            PublisherStats publisherStats = published.get();
             double wall = cpuBefore < 0 ? Double.NaN : (System.nanoTime() - wallBefore) / 1e9;
             double cpu = cpuBefore < 0 ? Double.NaN : (os.getProcessCpuTime() - cpuBefore) / 1e9;
-            List<Long> allCommitted = new ArrayList<>();
-            committed.values().forEach(allCommitted::addAll);
-            List<Long> allUncommitted = new ArrayList<>();
-            int realtimeStreams = 0;
-            for (List<Long> lags : uncommitted.values()) {
-                allUncommitted.addAll(lags);
-                if (percentile(lags, 0.99) <= REALTIME_P99_MS) {
-                    realtimeStreams++;
-                }
-            }
-            long windows = allCommitted.size();
-            // Over the wall time actually taken: when the job falls behind, draining the backlog counts too.
-            return new Result(streams, wall, windows, windows / wall,
-                    percentile(allUncommitted, 0.5), percentile(allUncommitted, 0.99), percentile(allCommitted, 0.5),
-                    percentile(allCommitted, 0.99), realtimeStreams, cpu / wall,
-                    java.util.stream.LongStream.rangeClosed(0, byPeriod.isEmpty() ? -1 : byPeriod.lastKey())
-                            .mapToObj(i -> percentile(byPeriod.getOrDefault(i, List.of()), 0.99)).toList(),
-                    measureFromMicros == Long.MAX_VALUE ? Double.NaN : (measureFromMicros - startMicros) / 1e6, caughtUp,
-                    readySeconds);
+            return new Result(streams, wall, committed.windows(), processing.percentiles(), committed.percentiles(),
+                    processing.realtimeStreams(REALTIME_P99_MS), cpu, timeline.p99ByPeriod(),
+                    measureFromMicros == Long.MAX_VALUE ? Double.NaN : (measureFromMicros - startMicros) / 1e6,
+                    caughtUp, readySeconds, publisherStats);
         }
+    }
+
+    private static long lagMillis(long seenMicros, WindowResult window) {
+        return seenMicros / 1000 - window.getWindowEndMicros() / 1000;
     }
 
     /**
@@ -228,7 +241,7 @@ public final class StreamBench {
                 }
             }
         }
-        throw new io.hearken.error.HearkenException(io.hearken.error.ErrorKind.TRANSIENT,
+        throw new HearkenException(ErrorKind.TRANSIENT,
                 "bench stream: the probe stream's last window was not committed on " + platform.topics().windows.name()
                         + " within " + PROBE_TIMEOUT.toSeconds() + " s of starting the job");
     }
@@ -238,17 +251,16 @@ public final class StreamBench {
      * machine class ran this 1.25-1.9x slower at other times), and the stream figures scale with it.
      */
     private void calibrate() {
-        InferenceBench.Options o = new InferenceBench.Options(Path.of(settings.modelDir()),
-                io.hearken.inference.engine.InferenceDevice.CPU, List.of(1), List.of(CALIBRATION_BATCH), 200,
-                Duration.ofSeconds(3), 0);
-        InferenceBench.Result r = InferenceBench.run(o, new PrintStream(java.io.OutputStream.nullOutputStream())).get(0);
+        InferenceBench.Options o = new InferenceBench.Options(Path.of(settings.modelDir()), InferenceDevice.CPU,
+                List.of(1), List.of(CALIBRATION_BATCH), 200, Duration.ofSeconds(3), 0);
+        InferenceBench.Result r = InferenceBench.run(o, new PrintWriter(Writer.nullWriter())).get(0);
         out.printf(Locale.ROOT, "machine speed: model on a batch of %d two-second windows, 1 thread: p50 %.1f ms "
                 + "(reference, this machine class when quiet: %.1f ms; slower means fewer streams)%n",
                 CALIBRATION_BATCH, r.p50Ms(), CALIBRATION_REFERENCE_MS);
     }
 
-    private void publish(EmbeddedPlatform platform, List<DecodedAudio> clips, int streams, AtomicLong stopAtMicros,
-                         long startMicros, boolean realtime, AtomicBoolean publishing) {
+    private PublisherStats publish(EmbeddedPlatform platform, List<DecodedAudio> clips, int streams,
+                                   AtomicLong stopAtMicros, long startMicros, boolean realtime, AtomicBoolean publishing) {
         Topic<String, AudioChunk> topic = platform.topics().chunks;
         IngestOptions options = ingestOptions();
         long chunkMicros = options.chunkDuration().toNanos() / 1000;
@@ -261,9 +273,12 @@ public final class StreamBench {
         List<List<AudioChunk>> loops = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
             DecodedAudio clip = clips.get(i % clips.size());
-            loops.add(AudioChunker.chunk(clip, "bench-" + i, 0, options, SourceMetadata.newBuilder().build()));
+            loops.add(AudioChunker.chunk(clip, streamId(i), 0, options, SourceMetadata.newBuilder().build()));
             due.add(new long[] {startMicros + i * offsetMicros / streams, i, 0});
         }
+        long[] framesSent = new long[streams];
+        long lateChunks = 0;
+        long maxLateMicros = 0;
         try (Producer<String, AudioChunk> producer = IngestProducers.create(platform.bootstrapServers(), topic)) {
             while (!due.isEmpty() && publishing.get()) {
                 long[] next = due.poll();
@@ -282,16 +297,17 @@ public final class StreamBench {
                 long chunkEnd = captureMicros + frames * 1_000_000L / template.getSampleRate();
                 boolean last = chunkEnd >= stopAtMicros.get();
                 // Field by field rather than newBuilder(template): that deep-copies the samples of every chunk.
-                AudioChunk chunk = new AudioChunk("bench-" + stream, seq, captureMicros, template.getSampleRate(),
+                AudioChunk chunk = new AudioChunk(streamId(stream), seq, captureMicros, template.getSampleRate(),
                         template.getChannels(), template.getEncoding(), template.getSamples().duplicate(), last,
                         template.getProfile(), template.getSource());
                 producer.send(new ProducerRecord<>(topic.name(), chunk.getStreamId(), chunk));
+                framesSent[stream] += frames;
                 if (realtime) {
                     // The bench's own pacing: a chunk handed to the producer late is lag the job did not cause.
                     long lateMicros = nowMicros() - (captureMicros + chunkMicros);
-                    publisherMaxLateMicros.accumulateAndGet(lateMicros, Math::max);
+                    maxLateMicros = Math.max(maxLateMicros, lateMicros);
                     if (lateMicros > PUBLISHER_LATE_MICROS) {
-                        publisherLateChunks.incrementAndGet();
+                        lateChunks++;
                     }
                 }
                 if (!last) {
@@ -300,6 +316,15 @@ public final class StreamBench {
             }
             producer.flush();
         }
+        List<PublishedStream> sent = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            sent.add(new PublishedStream(streamId(i), clips.get(i % clips.size()).sampleRate(), framesSent[i]));
+        }
+        return new PublisherStats(lateChunks, maxLateMicros, sent);
+    }
+
+    private static String streamId(int stream) {
+        return "bench-" + stream;
     }
 
     /** How the bench's streams (and its probe) are cut into chunks, as an ingest service would. */
@@ -312,15 +337,6 @@ public final class StreamBench {
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
-    static double percentile(List<Long> values, double p) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        long[] sorted = values.stream().mapToLong(Long::longValue).toArray();
-        Arrays.sort(sorted);
-        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-    }
-
     public void print(Result r, Duration window, Duration hop) {
         out.printf(Locale.ROOT, "streams %d (window %s, hop %s, chunks %d ms, checkpoints every %d ms, %d windows in inference per task, %s), %.0f s measured after warm-up%n",
                 r.streams(), window, hop, chunkDuration.toMillis(), settings.checkpointInterval().toMillis(), settings.inFlightWindows(),
@@ -329,23 +345,15 @@ public final class StreamBench {
                 r.readySeconds(), PROBE_AUDIO.toSeconds());
         out.printf(Locale.ROOT, "windows %d, %.1f windows/s sustained%n", r.windows(), r.windowsPerSecond());
         out.printf(Locale.ROOT, "lag after window end: processing p50 %.0f ms p99 %.0f ms; committed (read_committed) p50 %.0f ms p99 %.0f ms%n",
-                r.p50Ms(), r.p99Ms(), r.committedP50Ms(), r.committedP99Ms());
-        StringBuilder timeline = new StringBuilder();
+                r.processing().p50Ms(), r.processing().p99Ms(), r.committed().p50Ms(), r.committed().p99Ms());
         long period = TIMELINE_PERIOD_MICROS / 1_000_000;
-        for (int i = 0; i < r.p99ByPeriodMs().size(); i++) {
-            if (i > 0) {
-                // The mark goes before the first period whose windows are measured (all or some).
-                timeline.append((i - 1) * period < r.warmupSeconds() && r.warmupSeconds() <= i * period ? " | " : " ");
-            }
-            timeline.append(String.format(Locale.ROOT, "%.0f", r.p99ByPeriodMs().get(i)));
-        }
         out.printf(Locale.ROOT, "processing-lag p99 per %d s of window end from the start (| = end of warm-up): %s ms%n",
-                period, timeline);
+                period, LagTimeline.render(r.p99ByPeriodMs(), r.warmupSeconds(), period));
         out.printf(Locale.ROOT, r.caughtUp() ? "warm-up: caught up after %.0f s (no window more than %d ms late for %d s)%n"
                         : "warm-up: not caught up after %.0f s (a window more than %d ms late within the last %d s); measured from there%n",
                 r.warmupSeconds(), REALTIME_P99_MS, CAUGHT_UP_MILLIS / 1000);
         out.printf(Locale.ROOT, "publisher: %d chunks sent more than %d ms after they were captured (latest: %d ms)%n",
-                publisherLateChunks.get(), PUBLISHER_LATE_MICROS / 1000, publisherMaxLateMicros.get() / 1000);
+                r.publisher().lateChunks(), PUBLISHER_LATE_MICROS / 1000, r.publisher().maxLateMicros() / 1000);
         out.printf(Locale.ROOT, "streams real time (processing-lag p99 <= %d ms): %d of %d%n", REALTIME_P99_MS, r.realtimeStreams(), r.streams());
         out.printf(Locale.ROOT, "CPU (whole process: broker, job, publisher, consumers): %.2f cores of %d%n", r.cpuCores(),
                 Runtime.getRuntime().availableProcessors());

@@ -1,16 +1,16 @@
 package io.hearken.cli;
 
 import io.hearken.bench.InferenceBench;
+import io.hearken.error.HearkenException;
 import io.hearken.inference.engine.InferenceDevice;
-import io.hearken.inference.engine.ModelLocator;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/hearken bench inference}: the inference benchmark ({@link InferenceBench}), a subcommand of the
@@ -36,12 +36,20 @@ public final class InferenceBenchCommand implements Callable<Integer> {
     @Option(names = "--producers", defaultValue = "32", description = "Producer threads of the dynamic-batching row; 0 skips it (default ${DEFAULT-VALUE}).")
     int producers;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        Path dir = ModelLocator.resolve(Optional.ofNullable(model), System.getenv(), ModelLocator.projectRoot());
-        InferenceBench.Options options = new InferenceBench.Options(dir, InferenceDevice.parse(device), threads,
-                batches, frames, Duration.ofMillis(Math.round(seconds * 1000)), producers);
-        InferenceBench.run(options, new PrintStream(System.out, true));
-        return 0;
+        if (!Double.isFinite(seconds)) {
+            throw HearkenException.config("bench inference: --seconds must be a number of seconds, got " + seconds);
+        }
+        InferenceDevice dev = InferenceDevice.parse(device);
+        Path dir = HearkenCli.modelDir(model);
+        InferenceBench.Options options = new InferenceBench.Options(dir, dev, threads, batches, frames,
+                Duration.ofMillis(Math.round(seconds * 1000)), producers);
+        // The command line's output (stdout, or what a test set): the table is this command's result.
+        InferenceBench.run(options, spec.commandLine().getOut());
+        return HearkenCli.EXIT_OK;
     }
 }

@@ -1,6 +1,7 @@
 package io.hearken.cli;
 
 import io.hearken.bench.StreamBench;
+import io.hearken.error.HearkenException;
 import io.hearken.job.JobSettings;
 import io.hearken.inference.engine.StreamProfile;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ final class StreamBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (streams < 1 || durationSeconds < 1 || warmupSeconds < 0 || maxWarmupSeconds < 0 || rampSeconds < 0
                 || chunkMillis < 1) {
-            throw io.hearken.error.HearkenException.config("bench stream: --streams, --duration and --chunk-ms must be "
+            throw HearkenException.config("bench stream: --streams, --duration and --chunk-ms must be "
                     + ">= 1, --warmup, --max-warmup and --ramp >= 0 (got streams " + streams + ", duration "
                     + durationSeconds + ", chunk-ms " + chunkMillis + ", warmup " + warmupSeconds + ", max-warmup "
                     + maxWarmupSeconds + ", ramp " + rampSeconds + ")");
