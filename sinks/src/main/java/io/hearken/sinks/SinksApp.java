@@ -6,6 +6,7 @@ import io.hearken.sinks.anomaly.AnomalyTopology;
 import io.hearken.sinks.captions.CaptionSettings;
 import io.hearken.sinks.captions.CaptionTopology;
 import io.hearken.sinks.common.DeadLetterDeserializationHandler;
+import io.hearken.sinks.common.RetryTransientFailures;
 import io.hearken.sinks.tags.TagEventTopology;
 import io.hearken.sinks.tags.TagRules;
 import java.nio.file.Path;
@@ -26,6 +27,8 @@ public final class SinksApp implements AutoCloseable {
 
     public SinksApp(Topology topology, Properties config) {
         this.streams = new KafkaStreams(topology, config);
+        streams.setUncaughtExceptionHandler(
+                new RetryTransientFailures(config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)));
     }
 
     public static SinksApp tags(HearkenTopics topics, TagRules rules, Properties config) {
@@ -68,6 +71,14 @@ public final class SinksApp implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** Stream threads that died of an error since the start (those with a retriable error were replaced). */
+    public long failedStreamThreads() {
+        return streams.metrics().entrySet().stream()
+                .filter(m -> m.getKey().name().equals("failed-stream-threads") && m.getKey().group().equals("stream-metrics"))
+                .mapToLong(m -> ((Number) m.getValue().metricValue()).longValue())
+                .sum();
     }
 
     @Override
