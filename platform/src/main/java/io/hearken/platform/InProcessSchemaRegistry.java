@@ -173,10 +173,14 @@ public final class InProcessSchemaRegistry implements AutoCloseable {
      */
     public synchronized void stop() {
         if (listener != null) {
-            listener.stop();
-            listener = null;
+            stopListening();
             LOG.info("in-process schema registry at {} stopped (its schemas are kept)", url);
         }
+    }
+
+    private void stopListening() {
+        listener.stop();
+        listener = null;
     }
 
     /** Serves again, on the same port, with the same schemas. No-op when serving. */
@@ -194,7 +198,9 @@ public final class InProcessSchemaRegistry implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        stop();
+        if (listener != null) {
+            stopListening();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
