@@ -3,6 +3,7 @@ package io.hearken.job;
 import io.hearken.error.HearkenException;
 import io.hearken.schemas.AudioChunk;
 import io.hearken.schemas.AudioEncoding;
+import io.hearken.schemas.errors.ErrorClassifier;
 import io.hearken.schemas.serde.ConfluentAvroSerde;
 import io.hearken.schemas.serde.RegistryClients;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +13,12 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Reads hearken.audio.chunks. Anything that is not a valid chunk (not Avro, unknown schema id, impossible field
  * values, unknown profile) becomes a dead letter with the original bytes and the reason; the job never fails on it.
+ * Whether an error is the record's fault is the {@link ErrorClassifier}'s decision: a retriable one (the schema
+ * registry unreachable) fails the job instead, which restarts from its checkpoint and reads the record again.
  */
 public final class ChunkDeserializer implements KafkaRecordDeserializationSchema<ChunkEnvelope> {
     private static final long serialVersionUID = 1L;
@@ -40,20 +42,30 @@ public final class ChunkDeserializer implements KafkaRecordDeserializationSchema
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ChunkEnvelope> out) {
+        ChunkEvent event;
         try {
-            AudioChunk chunk = serde.deserialize(record.topic(), record.value());
-            if (chunk == null) {
-                throw HearkenException.badInput("empty (tombstone) record");
+            event = read(record);
+        } catch (RuntimeException e) {
+            if (!ErrorClassifier.isDeadLetter(e)) {
+                throw JobFailures.escalate(e); // e.g. the registry is down: the record is fine, read it again later
             }
-            ChunkEvent event = toEvent(chunk, record.key());
-            event.kafkaTopic = record.topic();
-            event.kafkaPartition = record.partition();
-            event.kafkaOffset = record.offset();
-            out.collect(ChunkEnvelope.good(event));
-        } catch (SerializationException | HearkenException e) {
             out.collect(ChunkEnvelope.bad(DeadLetterEvent.of(record.topic(), record.partition(), record.offset(),
                     record.key(), record.value(), STAGE, e)));
+            return;
         }
+        out.collect(ChunkEnvelope.good(event)); // outside the try: a failure downstream is not this record's fault
+    }
+
+    private ChunkEvent read(ConsumerRecord<byte[], byte[]> record) {
+        AudioChunk chunk = serde.deserialize(record.topic(), record.value());
+        if (chunk == null) {
+            throw HearkenException.badInput("empty (tombstone) record");
+        }
+        ChunkEvent event = toEvent(chunk, record.key());
+        event.kafkaTopic = record.topic();
+        event.kafkaPartition = record.partition();
+        event.kafkaOffset = record.offset();
+        return event;
     }
 
     ChunkEvent toEvent(AudioChunk chunk, byte[] key) {

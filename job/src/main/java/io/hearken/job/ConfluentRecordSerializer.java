@@ -69,6 +69,18 @@ public final class ConfluentRecordSerializer<T, A extends SpecificRecord> implem
         if (lagMillis != null) {
             lagMillis.update(System.currentTimeMillis() - eventMillis);
         }
-        return new ProducerRecord<>(topic, null, eventMillis, key.apply(element), serde.serialize(topic, toAvro.apply(element)));
+        return new ProducerRecord<>(topic, null, eventMillis, key.apply(element), valueOf(element));
+    }
+
+    /**
+     * Never drops a record: if it cannot be written (registry down while registering the schema) the job fails,
+     * retriable errors restart it from its checkpoint and the record is produced again.
+     */
+    private byte[] valueOf(T element) {
+        try {
+            return serde.serialize(topic, toAvro.apply(element));
+        } catch (RuntimeException e) {
+            throw JobFailures.escalate(e);
+        }
     }
 }

@@ -9,6 +9,7 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -35,12 +36,24 @@ public final class HearkenStreamingJob {
         this.settings = settings;
     }
 
-    /** Flink settings the job relies on: no Kryo fallback (every type is a checked POJO) and periodic checkpoints. */
+    /** Backoff between restarts after a retriable failure: quick after a blip, at most this during an outage. */
+    static final Duration RESTART_INITIAL_BACKOFF = Duration.ofSeconds(1);
+    static final Duration RESTART_MAX_BACKOFF = Duration.ofSeconds(30);
+
+    /**
+     * Flink settings the job relies on: no Kryo fallback (every type is a checked POJO), periodic checkpoints, and
+     * restarts without limit: a retriable failure (schema registry or broker unavailable) fails the job, which
+     * restarts from its last checkpoint until the dependency is back (see JobFailures for the errors that stop it).
+     */
     public static Configuration flinkConfiguration(JobSettings settings) {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(PipelineOptions.OBJECT_REUSE, true); // operators never hold or mutate records they emitted
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, settings.checkpointInterval());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, RESTART_INITIAL_BACKOFF);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, RESTART_MAX_BACKOFF);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, Integer.MAX_VALUE);
         return conf;
     }
 

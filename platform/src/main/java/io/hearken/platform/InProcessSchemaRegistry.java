@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * <p>Schemas are compared by their parsed canonical form (Avro's {@code Schema.toString()}), so whitespace or
  * formatting differences neither create new ids nor new versions. Registering enforces the subject's compatibility
  * level (default {@code BACKWARD}) with Avro's own {@link SchemaCompatibility}. Only the {@code AVRO} schema type is
- * supported. Nothing is persisted: the registry is empty after each start.
+ * supported. Nothing is persisted: the registry is empty after each start; {@link #stop()} and {@link #restart()}
+ * simulate an outage, keeping the schemas.
  *
  * <p>Thread-safe: the state is guarded by one lock; requests are served by a small thread pool.
  */
@@ -98,16 +99,31 @@ public final class InProcessSchemaRegistry implements AutoCloseable {
     }
 
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final int port;
     private final String url;
     private final Store store = new Store();
-    private volatile boolean closed;
+    /** The listener and its request threads while serving; null while stopped. Guarded by {@code this}. */
+    private Listener listener;
+    private boolean closed;
 
-    private InProcessSchemaRegistry(HttpServer server, ExecutorService executor) {
-        this.server = server;
-        this.executor = executor;
-        this.url = "http://127.0.0.1:" + server.getAddress().getPort();
+    private record Listener(HttpServer server, ExecutorService executor) {
+        void stop() {
+            server.stop(0);
+            executor.shutdown();
+            try {
+                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                    executor.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                executor.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private InProcessSchemaRegistry(int port) {
+        this.port = port;
+        this.url = "http://127.0.0.1:" + port;
     }
 
     /** Starts a registry on a free loopback port. */
@@ -117,48 +133,73 @@ public final class InProcessSchemaRegistry implements AutoCloseable {
 
     /** Starts a registry on the given loopback port (0: a free one). */
     public static InProcessSchemaRegistry start(int port) {
-        HttpServer http;
+        HttpServer http = bind(port);
+        InProcessSchemaRegistry registry = new InProcessSchemaRegistry(http.getAddress().getPort());
+        registry.serve(http);
+        LOG.info("in-process schema registry listening at {}", registry.url);
+        return registry;
+    }
+
+    private static HttpServer bind(int port) {
         try {
-            http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+            return HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         } catch (IOException e) {
             throw new HearkenException(ErrorKind.TRANSIENT,
                     "in-process schema registry: cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
+    }
+
+    private synchronized void serve(HttpServer http) {
         AtomicInteger threads = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "hearken-schema-registry-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        InProcessSchemaRegistry registry = new InProcessSchemaRegistry(http, executor);
-        http.createContext("/", registry::handle);
+        http.createContext("/", this::handle);
         http.setExecutor(executor);
         http.start();
-        LOG.info("in-process schema registry listening at {}", registry.url);
-        return registry;
+        listener = new Listener(http, executor);
     }
 
-    /** The base URL for {@code schema.registry.url}, e.g. {@code http://127.0.0.1:40123}. */
+    /** The base URL for {@code schema.registry.url}, e.g. {@code http://127.0.0.1:40123}; the same across restarts. */
     public String url() {
         return url;
     }
 
-    /** Stops serving; the schemas are lost. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
+    /**
+     * Stops serving but keeps every schema, subject and setting, as a registry outage would (its data lives in
+     * Kafka): connecting is refused until {@link #restart()}. No-op when already stopped.
+     */
+    public synchronized void stop() {
+        if (listener != null) {
+            stopListening();
+            LOG.info("in-process schema registry at {} stopped (its schemas are kept)", url);
         }
+    }
+
+    private void stopListening() {
+        listener.stop();
+        listener = null;
+    }
+
+    /** Serves again, on the same port, with the same schemas. No-op when serving. */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+        if (listener == null) {
+            serve(bind(port));
+            LOG.info("in-process schema registry listening again at {}", url);
+        }
+    }
+
+    /** Stops serving for good; the schemas are lost. */
+    @Override
+    public synchronized void close() {
         closed = true;
-        server.stop(0);
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
+        if (listener != null) {
+            stopListening();
         }
     }
 

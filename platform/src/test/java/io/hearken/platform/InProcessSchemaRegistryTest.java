@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hearken.error.ErrorKind;
+import io.hearken.schemas.errors.ErrorClassifier;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -221,5 +224,33 @@ class InProcessSchemaRegistryTest {
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return HTTP.send(request.header("Content-Type", "application/vnd.schemaregistry.v1+json")
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void anOutageRefusesConnectionsAndARestartOnTheSamePortServesTheSameSchemas() throws Exception {
+        CachedSchemaRegistryClient client = new CachedSchemaRegistryClient(registry.url(), 100);
+        int v1 = client.register("events-value", new AvroSchema(V1));
+        String url = registry.url();
+
+        registry.stop();
+
+        CachedSchemaRegistryClient duringOutage = new CachedSchemaRegistryClient(url, 100);
+        IOException refused = catchThrowableOfType(IOException.class, () -> duringOutage.getSchemaById(v1));
+        assertThat(refused).isInstanceOf(ConnectException.class);
+        assertThat(ErrorClassifier.classify(refused)).isEqualTo(ErrorKind.TRANSIENT);
+
+        registry.restart();
+
+        assertThat(registry.url()).isEqualTo(url);
+        CachedSchemaRegistryClient after = new CachedSchemaRegistryClient(url, 100);
+        assertThat(after.getSchemaById(v1).canonicalString()).isEqualTo(new AvroSchema(V1).canonicalString());
+        assertThat(after.getAllVersions("events-value")).containsExactly(1);
+        int v2 = after.register("events-value", new AvroSchema(V2_WITH_DEFAULT));
+        assertThat(v2).as("ids continue where they were").isEqualTo(v1 + 1);
+        assertThat(after.getAllVersions("events-value")).containsExactly(1, 2);
+        // Compatibility is still enforced against the kept versions.
+        RestClientException incompatible = catchThrowableOfType(RestClientException.class,
+                () -> after.register("events-value", new AvroSchema(V3_NO_DEFAULT)));
+        assertThat(incompatible.getStatus()).isEqualTo(409);
     }
 }

@@ -6,6 +6,7 @@ import io.hearken.sinks.anomaly.AnomalyTopology;
 import io.hearken.sinks.captions.CaptionSettings;
 import io.hearken.sinks.captions.CaptionTopology;
 import io.hearken.sinks.common.DeadLetterDeserializationHandler;
+import io.hearken.sinks.common.RetryTransientFailures;
 import io.hearken.sinks.tags.TagEventTopology;
 import io.hearken.sinks.tags.TagRules;
 import java.nio.file.Path;
@@ -22,10 +23,14 @@ public final class SinksApp implements AutoCloseable {
     /** Application id (consumer group, store prefix) of the anomaly sink. */
     public static final String ANOMALY_APPLICATION_ID = "hearken-sinks-anomaly";
 
+    static final int SESSION_TIMEOUT_MS = 10_000;
+
     private final KafkaStreams streams;
 
     public SinksApp(Topology topology, Properties config) {
         this.streams = new KafkaStreams(topology, config);
+        streams.setUncaughtExceptionHandler(
+                new RetryTransientFailures(config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)));
     }
 
     public static SinksApp tags(HearkenTopics topics, TagRules rules, Properties config) {
@@ -58,6 +63,9 @@ public final class SinksApp implements AutoCloseable {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         props.put(DeadLetterDeserializationHandler.REGISTRY_URL_CONFIG, registryUrl);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // A stream thread replaced after a retriable failure (RetryTransientFailures) stays in the group until its
+        // session times out, and its partitions wait for that: 10 s rather than the default 45 s.
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         return props;
     }
@@ -68,6 +76,14 @@ public final class SinksApp implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** Stream threads that died of an error since the start (those with a retriable error were replaced). */
+    public long failedStreamThreads() {
+        return streams.metrics().entrySet().stream()
+                .filter(m -> m.getKey().name().equals("failed-stream-threads") && m.getKey().group().equals("stream-metrics"))
+                .mapToLong(m -> ((Number) m.getValue().metricValue()).longValue())
+                .sum();
     }
 
     @Override

@@ -27,6 +27,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * Avro specific records in the Confluent wire format: magic byte 0, the 4-byte big-endian schema id, then Avro
  * binary. Subjects follow TopicNameStrategy ({@code <topic>-value} / {@code <topic>-key}).
  *
+ * <p>Failures say what went wrong ({@link RegistryFailures}): bytes that are not a record, or a schema id the
+ * registry does not know, are a {@link SerializationException} (bad input); the registry being unreachable is a
+ * TRANSIENT {@code HearkenException}, so that no valid record is dead-lettered because of an outage.
+ *
  * <p>The registry client is the Confluent one that flink-sql-avro-confluent-registry ships shaded (with its own
  * shaded Avro), so schemas cross that boundary as JSON text and records are encoded with the project's Avro.
  */
@@ -100,7 +104,8 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
                     + " (expected 0: Confluent Avro wire format)");
         }
         int id = ByteBuffer.wrap(data, 1, 4).getInt();
-        SpecificDatumReader<T> reader = readersById.computeIfAbsent(id, this::readerFor);
+        // Only a schema the registry gave is cached: a failed fetch (outage) is tried again with the next record.
+        SpecificDatumReader<T> reader = readersById.computeIfAbsent(id, unknown -> readerFor(topic, unknown));
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_BYTES, data.length - HEADER_BYTES, null);
             T result = reader.read(null, decoder);
@@ -129,21 +134,20 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
             idBySubject.put(subject, id);
             return id;
         } catch (IOException | RestClientException e) {
-            throw new SerializationException("schema registry: cannot "
-                    + (autoRegister ? "register" : "look up") + " the " + type.getSimpleName()
-                    + " schema under subject " + subject + ": " + e.getMessage(), e);
+            throw RegistryFailures.subjectUnavailable(subject, type.getSimpleName(), autoRegister, e);
         }
     }
 
-    private SpecificDatumReader<T> readerFor(int id) {
+    private SpecificDatumReader<T> readerFor(String topic, int id) {
         ParsedSchema writerSchema;
         try {
             writerSchema = registry.getSchemaById(id);
         } catch (IOException | RestClientException e) {
-            throw new SerializationException("unknown schema id " + id + " (" + e.getMessage() + ")", e);
+            throw RegistryFailures.writerSchemaUnavailable(topic, id, e);
         }
         if (!AvroSchema.TYPE.equals(writerSchema.schemaType())) {
-            throw new SerializationException("schema id " + id + " is " + writerSchema.schemaType() + ", not AVRO");
+            throw new SerializationException("topic " + topic + ": schema id " + id + " is " + writerSchema.schemaType()
+                    + ", not AVRO");
         }
         Schema parsed = new Schema.Parser().parse(writerSchema.canonicalString());
         return new SpecificDatumReader<>(parsed, readerSchema);

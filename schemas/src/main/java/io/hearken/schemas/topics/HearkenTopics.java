@@ -10,6 +10,7 @@ import io.hearken.schemas.DeadLetter;
 import io.hearken.schemas.TagEvent;
 import io.hearken.schemas.WindowResult;
 import io.hearken.schemas.serde.ConfluentAvroSerde;
+import io.hearken.schemas.serde.RegistryFailures;
 import java.io.IOException;
 import java.util.List;
 import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.avro.AvroSchema;
@@ -65,7 +66,9 @@ public final class HearkenTopics {
                 throw new HearkenException(ErrorKind.TRANSIENT, "schema registry unreachable while registering "
                         + subject + ": " + e.getMessage(), e);
             } catch (RestClientException e) {
-                throw new HearkenException(ErrorKind.CONFIG, "schema registry refused the schema for " + subject
+                // A failing registry (5xx) may pass; any other refusal is about the schema or the deployment.
+                ErrorKind kind = RegistryFailures.isRetriableStatus(e.getStatus()) ? ErrorKind.TRANSIENT : ErrorKind.CONFIG;
+                throw new HearkenException(kind, "schema registry refused the schema for " + subject
                         + " (HTTP " + e.getStatus() + "): " + e.getMessage(), e);
             }
         }

@@ -3,9 +3,11 @@ package io.hearken.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hearken.error.ErrorKind;
 import io.hearken.schemas.AudioChunk;
 import io.hearken.schemas.AudioEncoding;
 import io.hearken.schemas.SourceMetadata;
+import io.hearken.schemas.errors.ErrorClassifier;
 import io.hearken.schemas.topics.HearkenTopics;
 import io.hearken.schemas.topics.TopicNames;
 import java.io.ByteArrayOutputStream;
@@ -70,14 +72,16 @@ class ConfluentAvroSerdeTest {
         assertThatThrownBy(() -> deserializer.deserialize("t", new byte[] {0, 0}))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("too short");
         assertThatThrownBy(() -> deserializer.deserialize("t", "hello, not avro".getBytes()))
-                .isInstanceOf(SerializationException.class);
+                .isInstanceOf(SerializationException.class)
+                .satisfies(e -> assertThat(ErrorClassifier.classify(e)).isEqualTo(ErrorKind.BAD_INPUT));
     }
 
     @Test
     void rejectsUnknownSchemaId() {
         byte[] bytes = ByteBuffer.allocate(9).put((byte) 0).putInt(987_654).putInt(0).array();
         assertThatThrownBy(() -> topics.chunks.valueSerde().deserializer().deserialize("t", bytes))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("unknown schema id 987654");
+                .isInstanceOf(SerializationException.class).hasMessageContaining("unknown schema id 987654")
+                .satisfies(e -> assertThat(ErrorClassifier.classify(e)).isEqualTo(ErrorKind.BAD_INPUT));
     }
 
     @Test

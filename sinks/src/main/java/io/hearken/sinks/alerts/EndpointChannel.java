@@ -164,8 +164,8 @@ final class EndpointChannel {
             d.lastError = describe(cause);
             d.lastErrorClass = cause.getClass().getName();
         } else {
-            retriable = WebhookDeliveryException.retriableStatus(r.status());
             d.lastError = "HTTP " + r.status() + (r.bodyExcerpt().isBlank() ? "" : ": " + excerpt(r.bodyExcerpt()));
+            retriable = ErrorClassifier.isRetriable(new WebhookDeliveryException(r.status(), d.lastError));
             d.lastErrorClass = WebhookDeliveryException.class.getName();
         }
         int max = endpoint.retry().maxAttempts();

@@ -2,8 +2,10 @@ package io.hearken.sinks.alerts;
 
 import io.hearken.error.HearkenException;
 import io.hearken.schemas.DeadLetter;
+import io.hearken.schemas.errors.ErrorClassifier;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
@@ -46,7 +48,11 @@ final class EndpointConsumerLoop implements Runnable {
     private final LinkedBlockingQueue<Done> done = new LinkedBlockingQueue<>();
     private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
     private final ArrayDeque<Held> held = new ArrayDeque<>();
+    /** How long a record that failed to be read for a retriable reason waits before it is tried again. */
+    static final Duration READ_RETRY = Duration.ofSeconds(1);
+
     private int outstanding; // handed to the dispatcher (or dead-letter writer), not yet reported back
+    private long readRetryAtMillis; // held records are not tried before this (after a retriable read failure)
     private boolean paused;
     private long lastCommitMillis;
     private volatile boolean running = true;
@@ -178,6 +184,13 @@ final class EndpointConsumerLoop implements Runnable {
                 h.event = decoder.decode(r.topic(), r.value());
                 h.matched = dispatcher.matching(endpoint, h.event);
             } catch (RuntimeException e) {
+                if (ErrorClassifier.isRetriable(e)) { // e.g. the registry is down: the record is fine, read it later
+                    readAgainLater(origin, e);
+                    return false;
+                }
+                if (!ErrorClassifier.isDeadLetter(e)) {
+                    throw e; // a deployment problem or a bug: this consumer stops, nothing past it acknowledged
+                }
                 deadLetter(origin, e, WebhookAlerter.DESERIALIZE_STAGE, "cannot read");
                 return true;
             }
@@ -189,14 +202,27 @@ final class EndpointConsumerLoop implements Runnable {
         boolean accepted;
         try {
             accepted = dispatcher.offer(endpoint, h.event, h.matched, origin, o -> done.add(new Done(o.origin(), true)));
-        } catch (HearkenException e) { // cannot render it: no point retrying
-            deadLetter(origin, e, WebhookAlerter.STAGE, "cannot render");
+        } catch (HearkenException e) {
+            if (ErrorClassifier.isRetriable(e)) {
+                readAgainLater(origin, e);
+                return false;
+            }
+            deadLetter(origin, e, WebhookAlerter.STAGE, "cannot render"); // this event's content: no point retrying
             return true;
         }
         if (accepted) {
             outstanding++;
         }
         return accepted;
+    }
+
+    /** Holds the record (and, behind it, the rest of the batch) until {@link #READ_RETRY} has passed. */
+    private void readAgainLater(EventOrigin origin, RuntimeException e) {
+        if (clock.millis() >= readRetryAtMillis + READ_RETRY.toMillis()) { // once per outage, not per attempt
+            LOG.warn("endpoint '{}': cannot read {} now ({}); holding its consumer and trying again every {} ms",
+                    endpoint, origin, e.toString(), READ_RETRY.toMillis());
+        }
+        readRetryAtMillis = clock.millis() + READ_RETRY.toMillis();
     }
 
     private void deadLetter(EventOrigin origin, RuntimeException e, String stage, String what) {
@@ -246,6 +272,9 @@ final class EndpointConsumerLoop implements Runnable {
     }
 
     private void drainHeld() {
+        if (!held.isEmpty() && clock.millis() < readRetryAtMillis) {
+            return; // the first held record waits for a dependency (registry) to come back
+        }
         while (!held.isEmpty()) {
             Held h = held.peekFirst();
             if (!progress.containsKey(new TopicPartition(h.record.topic(), h.record.partition()))) {
@@ -270,7 +299,7 @@ final class EndpointConsumerLoop implements Runnable {
         if (!paused) {
             consumer.pause(consumer.assignment());
             paused = true;
-            LOG.info("endpoint '{}' is full ({} unfinished deliveries); pausing its consumer", endpoint,
+            LOG.info("endpoint '{}' cannot take more now ({} unfinished deliveries); pausing its consumer", endpoint,
                     dispatcher.pending(endpoint));
         }
     }

@@ -1,6 +1,7 @@
 package io.hearken.sinks.common;
 
 import io.hearken.schemas.DeadLetter;
+import io.hearken.schemas.errors.ErrorClassifier;
 import io.hearken.schemas.serde.RegistryClients;
 import io.hearken.schemas.topics.HearkenTopics;
 import java.nio.ByteBuffer;
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A record the sinks cannot read goes to the dead-letter topic with the reason, and processing resumes: one poison
- * message must never stop the event streams of every other source.
+ * message must never stop the event streams of every other source. Only bad input is dead-lettered (the
+ * {@link ErrorClassifier} decides): a record that cannot be read because the schema registry is unavailable is
+ * valid, so the handler fails instead and the record is read again once the registry is back.
  */
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
     public static final String REGISTRY_URL_CONFIG = "schema.registry.url";
@@ -36,6 +39,13 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        if (!ErrorClassifier.isDeadLetter(exception)) {
+            // Not the record's fault (e.g. the registry is down): fail the thread; RetryTransientFailures replaces
+            // it and the record is read again from the last commit.
+            LOG.warn("cannot read {}-{}@{} now, not dead-lettering it ({}): {}", record.topic(), record.partition(),
+                    record.offset(), ErrorClassifier.classify(exception), exception.toString());
+            return Response.fail();
+        }
         LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), exception.toString());
         DeadLetter letter = DeadLetter.newBuilder()
                 .setOriginalTopic(record.topic())

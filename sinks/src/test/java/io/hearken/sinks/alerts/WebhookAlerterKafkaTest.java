@@ -7,6 +7,8 @@ import io.hearken.schemas.EventKind;
 import io.hearken.schemas.serde.RegistryClients;
 import io.hearken.schemas.topics.HearkenTopics;
 import io.hearken.schemas.topics.TopicNames;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -21,8 +23,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.ParsedSchema;
+import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.client.MockSchemaRegistryClient;
+import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.client.rest.exceptions.RestClientException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -155,6 +161,11 @@ class WebhookAlerterKafkaTest {
     }
 
     private WebhookAlerter start(String rulesJson, Map<String, Integer> autoStatus) {
+        return start(rulesJson, autoStatus, TOPICS);
+    }
+
+    /** @param topics what the alerter reads event records with (dead letters are always written with TOPICS) */
+    private WebhookAlerter start(String rulesJson, Map<String, Integer> autoStatus, HearkenTopics topics) {
         AlertRules rules = AlertRules.parse(rulesJson);
         AlertDispatcher dispatcher = new AlertDispatcher(rules, ep -> {
             ManualTransport t = new ManualTransport();
@@ -162,7 +173,7 @@ class WebhookAlerterKafkaTest {
             transports.put(ep.name(), t);
             return t;
         }, new KafkaDeadLetterSink(producer, TOPICS), () -> 0.0, Clock.systemUTC());
-        alerter = new WebhookAlerter(dispatcher, TOPICS, group -> {
+        alerter = new WebhookAlerter(dispatcher, topics, group -> {
             RecordingConsumer c = new RecordingConsumer();
             consumers.put(group, c);
             return c;
@@ -313,6 +324,57 @@ class WebhookAlerterKafkaTest {
         RecordingConsumer b = consumers.get("hearken-alerts.b");
         assertThat(b.afterFullLoop(b::subscription)).containsExactlyInAnyOrder(TopicNames.TAG_EVENTS, TopicNames.CAPTION_EVENTS);
         assertThat(alerter.endpoints()).containsExactly("a", "b");
+    }
+
+    /** A registry that can be taken down: looking a schema up by id is then refused, as by a stopped server. */
+    static final class FlakyRegistry extends MockSchemaRegistryClient {
+        volatile boolean down;
+        final AtomicInteger refused = new AtomicInteger();
+
+        @Override
+        public ParsedSchema getSchemaById(int id) throws IOException, RestClientException {
+            if (down) {
+                refused.incrementAndGet();
+                throw new ConnectException("Connection refused");
+            }
+            return super.getSchemaById(id);
+        }
+    }
+
+    @Test
+    void recordsThatCannotBeReadWhileTheRegistryIsDownWaitAndAreDeliveredOnceItIsBack() throws Exception {
+        FlakyRegistry registry = new FlakyRegistry();
+        HearkenTopics writing = new HearkenTopics(registry);
+        List<byte[]> values = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            values.add(writing.tags.valueSerde().serializer().serialize(TopicNames.TAG_EVENTS,
+                    AlertFixtures.onset("line-3-east", "Dog", 0.9f, i)));
+        }
+        registry.down = true;
+        start("""
+                {"endpoints": {"hook": {"url": "http://hook.local/x"}},
+                 "rules": [{"type": "tag", "endpoint": "hook"}]}
+                """, Map.of("hook", 200), new HearkenTopics(registry));
+        RecordingConsumer consumer = consumers.get("hearken-alerts.hook");
+        feed(consumer, TAGS_0, values);
+        alerter.start();
+
+        // At least two attempts: the record was tried again after the first failure, and is still held.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (registry.refused.get() < 2 && System.nanoTime() < deadline) {
+            consumer.afterFullLoop(() -> null);
+        }
+        assertThat(registry.refused.get()).as("the outage was met").isGreaterThanOrEqualTo(2);
+        assertThat(consumer.afterFullLoop(() -> consumer.committed(TAGS_0))).as("nothing acknowledged: no commit past offset 0").isLessThanOrEqualTo(0L);
+        assertThat(transports.get("hook").keys).isEmpty();
+        assertThat(producer.history()).as("nothing dead-lettered").isEmpty();
+
+        registry.down = false;
+
+        consumer.eventually(() -> consumer.committed(TAGS_0), 3L);
+        assertThat(transports.get("hook").keys).containsExactlyInAnyOrder(id(0), id(1), id(2));
+        assertThat(producer.history()).as("nothing dead-lettered").isEmpty();
+        assertThat(alerter.failures()).isEmpty();
     }
 
     @Test

@@ -2,10 +2,14 @@ package io.hearken.sinks.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hearken.error.ErrorKind;
+import io.hearken.error.HearkenException;
 import io.hearken.schemas.DeadLetter;
 import io.hearken.schemas.serde.RegistryClients;
 import io.hearken.schemas.topics.HearkenTopics;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,5 +51,23 @@ class DeadLetterDeserializationHandlerTest {
         assertThat(letter.getStage()).isEqualTo("hearken-sinks-tags");
         assertThat(letter.getErrorMessage()).contains("unknown magic byte 103");
         assertThat(letter.getErrorClass()).isEqualTo(SerializationException.class.getName());
+    }
+
+    @Test
+    void failsWithoutADeadLetterWhenTheRecordIsFineButCannotBeReadNow() {
+        DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler();
+        handler.configure(Map.of("schema.registry.url", REGISTRY_URL, "application.id", "hearken-sinks-tags"));
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("hearken.audio.windows", 0, 7L, null, new byte[] {0, 0, 0, 0, 9});
+        List<Exception> notTheRecordsFault = List.of(
+                new HearkenException(ErrorKind.TRANSIENT, "schema registry unavailable: cannot fetch writer schema id 9"),
+                new SerializationException("error retrieving schema 9", new ConnectException("Connection refused")),
+                new HearkenException(ErrorKind.CONFIG, "schema registry refused to give writer schema id 9"));
+
+        for (Exception e : notTheRecordsFault) {
+            DeserializationExceptionHandler.Response response = handler.handleError(null, record, e);
+
+            assertThat(response.result()).as("%s", e).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
+            assertThat(response.deadLetterQueueRecords()).as("%s", e).isEmpty();
+        }
     }
 }
