@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -58,10 +59,8 @@ public record AlertSettings(Optional<AlertRules> rules, WebhookAlerter.Options o
     private static final WebhookAlerter.Options DEFAULT_OPTIONS = options(HearkenConfig.fromRaw(List.of(CONFIG), Map.of()));
 
     public AlertSettings {
-        rules = rules == null ? Optional.empty() : rules;
-        if (options == null) {
-            throw new IllegalArgumentException("options");
-        }
+        Objects.requireNonNull(rules, "rules");
+        Objects.requireNonNull(options, "options");
     }
 
     /** The settings of {@code config} (which must include {@link #CONFIG}), with the rules file read and checked. */
