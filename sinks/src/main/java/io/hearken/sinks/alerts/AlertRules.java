@@ -275,7 +275,7 @@ public record AlertRules(RetryPolicy retry, Map<String, Endpoint> endpoints, Lis
             }));
             List<String> labels = nonBlankList(node, "labels");
             if (!labels.isEmpty() && type.isPresent() && type.get() != AlertEventType.TAG) {
-                node.opt("labels").orElseThrow().error("only tag rules have labels, this is a " + type.get().configName() + " rule");
+                node.opt("labels").orElseThrow().error("only tag rules have labels, not " + type.get().configName() + " rules");
             }
             List<StreamPattern> streams = nonBlankList(node, "streams").stream().map(StreamPattern::of).toList();
             Float minScore = node.opt("min_score").flatMap(n -> n.asNumber().filter(v -> type.map(t -> t.hasScore()

@@ -122,7 +122,7 @@ class AlertRulesTest {
                 SOURCE + ": rules[0].type: unknown event type 'tags' (allowed: tag, anomaly, caption)",
                 SOURCE + ": rules[1].min_score: caption events have no score",
                 SOURCE + ": rules[1].onset_only: caption events have no onset or offset",
-                SOURCE + ": rules[2].labels: only tag rules have labels, this is a anomaly rule",
+                SOURCE + ": rules[2].labels: only tag rules have labels, not anomaly rules",
                 SOURCE + ": rules[2].endpoint: no endpoint named 'nowhere' (known: a, b, c d)",
                 SOURCE + ": rules[3].minscore: unknown key (did you mean 'min_score'?)",
                 SOURCE + ": rules[3].name: another rule is also named 'typo'",
