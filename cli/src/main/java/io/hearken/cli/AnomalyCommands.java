@@ -315,8 +315,8 @@ public final class AnomalyCommands {
     static final class FeatureOptions {
         @Option(names = "--model", description = "Model directory (default: $HEARKEN_MODEL_DIR, then ../shared/models/efficientat-mn04).")
         Path model;
-        @Option(names = "--feature", defaultValue = "mid", description = "Model output scored (default ${DEFAULT-VALUE}).")
-        String feature;
+        @Option(names = "--feature", description = "Model output scored (default ${DEFAULT-VALUE}).")
+        String feature = AnomalySettings.defaults().featureName();
         @Option(names = "--window", defaultValue = "PT1S", description = "Window length, as the stream's profile (default ${DEFAULT-VALUE}).")
         Duration window;
         @Option(names = "--hop", defaultValue = "PT0.5S", description = "Hop between windows (default ${DEFAULT-VALUE}).")
@@ -348,20 +348,20 @@ public final class AnomalyCommands {
         List<Path> testAnomaly;
         @CommandLine.Mixin
         FeatureOptions features = new FeatureOptions();
-        @Option(names = "--k", defaultValue = "1", description = "Nearest enrolment vectors averaged (default ${DEFAULT-VALUE}).")
-        int k;
-        @Option(names = "--metric", defaultValue = "euclidean", description = "euclidean or cosine, after standardisation (default ${DEFAULT-VALUE}).")
-        String metric;
-        @Option(names = "--quantile", defaultValue = "0.99", description = "Threshold quantile of the enrolment scores (default ${DEFAULT-VALUE}).")
-        double quantile;
-        @Option(names = "--neighbour-gap", defaultValue = "PT1S", description = "Enrolment windows of one file closer than this are left out of each other's scores (default ${DEFAULT-VALUE}).")
-        Duration neighbourGap;
-        @Option(names = "--bank-cap", defaultValue = "2000", description = "Most enrolment vectors kept (default ${DEFAULT-VALUE}).")
-        int bankCap;
-        @Option(names = "--consecutive", defaultValue = "3", description = "Windows over threshold in a row that raise an event (default ${DEFAULT-VALUE}).")
-        int consecutive;
-        @Option(names = "--hold-off", defaultValue = "PT2S", description = "Time below threshold that closes an event (default ${DEFAULT-VALUE}).")
-        Duration holdOff;
+        @Option(names = "--k", description = "Nearest enrolment vectors averaged (default ${DEFAULT-VALUE}).")
+        int k = ScorerConfig.defaults().k();
+        @Option(names = "--metric", description = "euclidean or cosine, after standardisation (default ${DEFAULT-VALUE}).")
+        String metric = AnomalySettings.METRIC.defaultText().orElseThrow();
+        @Option(names = "--quantile", description = "Threshold quantile of the enrolment scores (default ${DEFAULT-VALUE}).")
+        double quantile = ScorerConfig.defaults().quantile();
+        @Option(names = "--neighbour-gap", description = "Enrolment windows of one file closer than this are left out of each other's scores (default ${DEFAULT-VALUE}).")
+        Duration neighbourGap = ScorerConfig.defaults().neighbourGap();
+        @Option(names = "--bank-cap", description = "Most enrolment vectors kept (default ${DEFAULT-VALUE}).")
+        int bankCap = ScorerConfig.defaults().bankCap();
+        @Option(names = "--consecutive", description = "Windows over threshold in a row that raise an event (default ${DEFAULT-VALUE}).")
+        int consecutive = AnomalySettings.defaults().consecutive();
+        @Option(names = "--hold-off", description = "Time below threshold that closes an event (default ${DEFAULT-VALUE}).")
+        Duration holdOff = AnomalySettings.defaults().holdOff();
         @Option(names = "--scores", description = "Also print every window's score.")
         boolean printScores;
         @CommandLine.Spec
@@ -373,7 +373,7 @@ public final class AnomalyCommands {
                 throw HearkenException.config("--split-normal must be in (0, 1), got " + splitNormal);
             }
             ScorerConfig config = new ScorerConfig(k, DistanceMetric.parse(metric), quantile, neighbourGap, bankCap,
-                    ScorerConfig.DEFAULT_SEED);
+                    ScorerConfig.defaults().seed());
             EventTracker tracker = new EventTracker(consecutive, holdOff);
             try (AudioTagger tagger = features.load()) {
                 FeatureExtractor extractor = new FeatureExtractor(tagger, features.profile(), features.feature);
@@ -529,7 +529,7 @@ public final class AnomalyCommands {
         @Override
         public Integer call() {
             target.publish(List.of(control(target.stream, target.group, AnomalyAction.FINISH_ENROLMENT,
-                    AnomalySettings.DEFAULT_FEATURE, "", List.of())), spec.commandLine().getOut());
+                    AnomalySettings.defaults().featureName(), "", List.of())), spec.commandLine().getOut());
             return HearkenCli.EXIT_OK;
         }
     }
@@ -546,7 +546,7 @@ public final class AnomalyCommands {
         @Override
         public Integer call() {
             target.publish(List.of(control(target.stream, target.group, AnomalyAction.RESET,
-                    AnomalySettings.DEFAULT_FEATURE, "", List.of())), spec.commandLine().getOut());
+                    AnomalySettings.defaults().featureName(), "", List.of())), spec.commandLine().getOut());
             return HearkenCli.EXIT_OK;
         }
     }

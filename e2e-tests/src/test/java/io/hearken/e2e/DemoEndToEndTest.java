@@ -72,7 +72,7 @@ class DemoEndToEndTest {
         long switchFrames = concatenate(List.of(fan.resolve("normal_id_00_00000000.wav"),
                 fan.resolve("anomaly_id_00_00000000.wav")), stream);
         double switchSeconds = switchFrames / 16000.0;
-        Path settings = Files.writeString(dir.resolve("anomaly.properties"), "sinks.anomaly.enrol.duration.ms=5000\n");
+        Path settings = Files.writeString(dir.resolve("anomaly.properties"), "sinks.anomaly.enrol.duration=5s\n");
 
         HearkenProcess.Result result = HearkenProcess.run(TIMEOUT_SECONDS, "demo", "--input", stream.toString(),
                 "--profile", "machine", "--anomaly-settings", settings.toString(), "--exit-when-done", "--json");

@@ -1,5 +1,6 @@
 package io.hearken.sinks;
 
+import io.hearken.config.HearkenConfig;
 import io.hearken.schemas.topics.HearkenTopics;
 import io.hearken.sinks.anomaly.AnomalySettings;
 import io.hearken.sinks.anomaly.AnomalyTopology;
@@ -9,8 +10,11 @@ import io.hearken.sinks.common.DeadLetterDeserializationHandler;
 import io.hearken.sinks.common.RetryTransientFailures;
 import io.hearken.sinks.tags.TagEventTopology;
 import io.hearken.sinks.tags.TagRules;
+import io.hearken.sinks.tags.TagSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -19,9 +23,10 @@ import org.apache.kafka.streams.Topology;
 
 /** A sink (tag and caption events, or anomaly events) as a running Kafka Streams application. */
 public final class SinksApp implements AutoCloseable {
-    public static final String DEFAULT_APPLICATION_ID = "hearken-sinks-tags";
-    /** Application id (consumer group, store prefix) of the anomaly sink. */
-    public static final String ANOMALY_APPLICATION_ID = "hearken-sinks-anomaly";
+    /** The default application id of the tag and caption sink ({@link TagSettings#APPLICATION_ID}). */
+    public static final String DEFAULT_APPLICATION_ID = TagSettings.APPLICATION_ID.defaultValue().orElseThrow();
+    /** The default application id (consumer group, store prefix) of the anomaly sink ({@link AnomalySettings#APPLICATION_ID}). */
+    public static final String ANOMALY_APPLICATION_ID = AnomalySettings.APPLICATION_ID.defaultValue().orElseThrow();
 
     static final int SESSION_TIMEOUT_MS = 10_000;
 
@@ -52,22 +57,37 @@ public final class SinksApp implements AutoCloseable {
         return new SinksApp(AnomalyTopology.buildTopology(topics, settings), config);
     }
 
-    public static Properties streamsConfig(String bootstrapServers, String registryUrl, String applicationId, Path stateDir) {
+    /**
+     * The Kafka Streams configuration of one sink application: the {@code sinks.streams.*} settings of
+     * {@code config} (which must include {@link StreamsSettings#CONFIG}), exactly-once processing, and records that
+     * cannot be read dead-lettered.
+     */
+    public static Properties streamsConfig(HearkenConfig config, String bootstrapServers, String registryUrl,
+                                           String applicationId) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        config.find(StreamsSettings.STATE_DIR).ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
         // Events are derived from windows exactly once: an offset acknowledged here is never re-emitted or lost.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.get(StreamsSettings.COMMIT_INTERVAL).toMillis());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get(StreamsSettings.THREADS));
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         props.put(DeadLetterDeserializationHandler.REGISTRY_URL_CONFIG, registryUrl);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG),
+                config.get(StreamsSettings.AUTO_OFFSET_RESET));
         // A stream thread replaced after a retriable failure (RetryTransientFailures) stays in the group until its
         // session times out, and its partitions wait for that: 10 s rather than the default 45 s.
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get(StreamsSettings.REPLICATION_FACTOR));
         return props;
+    }
+
+    /** Every {@code sinks.streams.*} setting at its default, state in {@code stateDir}: for tests and the embedded platform. */
+    public static Properties streamsConfig(String bootstrapServers, String registryUrl, String applicationId, Path stateDir) {
+        HearkenConfig config = HearkenConfig.fromRaw(List.of(StreamsSettings.CONFIG),
+                Map.of(StreamsSettings.STATE_DIR.key(), stateDir.toString()));
+        return streamsConfig(config, bootstrapServers, registryUrl, applicationId);
     }
 
     public void start() {

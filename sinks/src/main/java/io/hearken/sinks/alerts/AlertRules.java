@@ -1,72 +1,71 @@
 package io.hearken.sinks.alerts;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hearken.error.ErrorKind;
+import io.hearken.config.Durations;
+import io.hearken.config.StrictJson;
 import io.hearken.error.HearkenException;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which events go to which webhook endpoints, and how deliveries are retried. Read from a JSON file:
+ * Which events go to which webhook endpoints, and how deliveries are retried. Read from a JSON file by the one strict
+ * reader ({@link StrictJson}: snake_case keys, durations as strings such as {@code "500ms"} or {@code "60s"}):
  *
  * <pre>{@code
  * {
- *   "retry": {"maxAttempts": 6, "initialBackoffMs": 500, "maxBackoffMs": 60000, "multiplier": 2.0},
+ *   "retry": {"max_attempts": 6, "initial_backoff": "500ms", "max_backoff": "60s", "multiplier": 2.0},
  *   "endpoints": {
  *     "ops-pager": {"url": "https://pager.example.com/hooks/hearken",
  *                   "headers": {"Authorization": "Bearer ${env:PAGER_TOKEN}"},
- *                   "timeoutMs": 5000, "concurrency": 4, "queueCapacity": 1000},
- *     "plant-dashboard": {"url": "http://dashboard.local:8080/events", "retry": {"maxAttempts": 3}}
+ *                   "timeout": "5s", "concurrency": 4, "queue_capacity": 1000},
+ *     "plant-dashboard": {"url": "http://dashboard.local:8080/events", "retry": {"max_attempts": 3}}
  *   },
  *   "rules": [
  *     {"name": "dogs-on-line-3", "type": "tag", "labels": ["Dog", "Bark"], "streams": ["line-3-*"],
- *      "minScore": 0.6, "endpoint": "ops-pager"},
- *     {"name": "machine-anomalies", "type": "anomaly", "onsetOnly": false, "endpoint": "plant-dashboard"},
+ *      "min_score": 0.6, "endpoint": "ops-pager"},
+ *     {"name": "machine-anomalies", "type": "anomaly", "onset_only": false, "endpoint": "plant-dashboard"},
  *     {"name": "all-captions", "type": "caption", "endpoint": "plant-dashboard"}
  *   ]
  * }
  * }</pre>
  *
  * Everything but {@code endpoints.*.url} and {@code rules[*].type}/{@code endpoint} has a default. {@code ${env:NAME}}
- * in a URL or header value is replaced by that environment variable, so secrets stay out of the file. Unknown
- * fields are errors (a misspelt {@code minscore} must not silently alert on everything); every problem found is
- * reported at once, each naming the rule or endpoint and the field.
+ * in a URL or header value is replaced by that environment variable, so secrets stay out of the file. Unknown keys
+ * are errors (a misspelt {@code minscore} must not silently alert on everything), reported with the nearest allowed
+ * key; every problem found is reported at once, each with its JSON path ({@code rules[1].min_score}).
  */
 public record AlertRules(RetryPolicy retry, Map<String, Endpoint> endpoints, List<AlertRule> rules) {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Names the document in messages: {@code alert rules (alerts.json): endpoints.ops.url: ...}. */
+    public static final String WHAT = "alert rules";
+
     private static final Pattern ENDPOINT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     /** Set by the alerter itself, or refused by java.net.http. */
     private static final Set<String> RESERVED_HEADERS = Set.of("content-type", "idempotency-key", "content-length",
             "connection", "expect", "host", "upgrade");
-    private static final Set<String> TOP_FIELDS = Set.of("retry", "endpoints", "rules");
-    private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "initialBackoffMs", "maxBackoffMs", "multiplier");
-    private static final Set<String> ENDPOINT_FIELDS = Set.of("url", "headers", "timeoutMs", "concurrency",
-            "queueCapacity", "retry");
-    private static final Set<String> RULE_FIELDS = Set.of("name", "type", "labels", "streams", "minScore",
-            "onsetOnly", "endpoint");
+    private static final String[] TOP_KEYS = {"retry", "endpoints", "rules"};
+    private static final String[] RETRY_KEYS = {"max_attempts", "initial_backoff", "max_backoff", "multiplier"};
+    private static final String[] ENDPOINT_KEYS = {"url", "headers", "timeout", "concurrency", "queue_capacity", "retry"};
+    private static final String[] RULE_KEYS = {"name", "type", "labels", "streams", "min_score", "onset_only", "endpoint"};
+    private static final Duration MAX_INITIAL_BACKOFF = Duration.ofHours(1);
+    private static final Duration MAX_BACKOFF = Duration.ofDays(1);
+    private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
 
     public AlertRules {
         Objects.requireNonNull(retry, "retry");
@@ -81,32 +80,24 @@ public record AlertRules(RetryPolicy retry, Map<String, Endpoint> endpoints, Lis
 
     /** Reads the rules file; {@code ${env:NAME}} references are resolved from the process environment. */
     public static AlertRules load(Path file) {
-        String json;
-        try {
-            json = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new HearkenException(ErrorKind.CONFIG, "cannot read alert rules " + file + ": " + e.getMessage(), e);
-        }
-        return parse(json, System::getenv, file.toString());
+        return load(file, System::getenv);
+    }
+
+    /** @param env resolves {@code ${env:NAME}}; returns null for an unset variable */
+    public static AlertRules load(Path file, UnaryOperator<String> env) {
+        return new Reader(StrictJson.read(file, WHAT), env).read();
     }
 
     public static AlertRules parse(String json) {
-        return parse(json, System::getenv, "alert rules");
+        return parse(json, System::getenv, WHAT);
     }
 
     /**
      * @param env    resolves {@code ${env:NAME}}; returns null for an unset variable
-     * @param origin names the source in error messages (a file name)
+     * @param source names the document in error messages, e.g. {@code alert rules (alerts.json)}
      */
-    public static AlertRules parse(String json, UnaryOperator<String> env, String origin) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new HearkenException(ErrorKind.CONFIG, origin + ": not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
-        }
-        return new Parser(env, origin).parse(root);
+    public static AlertRules parse(String json, UnaryOperator<String> env, String source) {
+        return new Reader(StrictJson.parse(json, source), env).read();
     }
 
     /** The rules that send this event to the given endpoint (empty: it does not go there). */
@@ -159,300 +150,197 @@ public record AlertRules(RetryPolicy retry, Map<String, Endpoint> endpoints, Lis
         return e;
     }
 
-    /** Collects every problem, then fails once with all of them. */
-    private static final class Parser {
+    /** Reads a document, collecting every problem in it; fails once with all of them. */
+    private static final class Reader {
+        private final StrictJson.Doc doc;
         private final UnaryOperator<String> env;
-        private final String origin;
-        private final List<String> errors = new ArrayList<>();
 
-        Parser(UnaryOperator<String> env, String origin) {
+        Reader(StrictJson.Doc doc, UnaryOperator<String> env) {
+            this.doc = doc;
             this.env = env;
-            this.origin = origin;
         }
 
-        AlertRules parse(JsonNode root) {
-            if (root == null || !root.isObject()) {
-                throw HearkenException.config(origin + ": expected a JSON object with \"endpoints\" and \"rules\"");
-            }
-            unknownFields(root, TOP_FIELDS, "top level");
-            RetryPolicy retry = retry(root.get("retry"), RetryPolicy.defaults(), "retry");
+        AlertRules read() {
+            StrictJson.Node root = doc.root().allowOnly(TOP_KEYS);
+            root.require("endpoints", "rules");
+            RetryPolicy retry = root.optObject("retry").map(n -> retry(n, RetryPolicy.defaults())).orElse(RetryPolicy.defaults());
 
             Map<String, Endpoint> endpoints = new LinkedHashMap<>();
-            JsonNode eps = root.get("endpoints");
-            if (eps == null || !eps.isObject() || eps.isEmpty()) {
-                errors.add("endpoints: required, an object of named endpoints ({\"name\": {\"url\": ...}})");
-            } else {
-                for (Map.Entry<String, JsonNode> e : eps.properties()) {
-                    Endpoint ep = endpoint(e.getKey(), e.getValue(), retry);
-                    if (ep != null) {
-                        endpoints.put(ep.name(), ep);
-                    }
-                }
-            }
+            Optional<StrictJson.Node> endpointsNode = root.optObject("endpoints");
+            Map<String, StrictJson.Node> declared = endpointsNode.map(StrictJson.Node::entries).orElse(Map.of());
+            endpointsNode.filter(n -> declared.isEmpty()).ifPresent(n -> n.error("must name at least one endpoint ({\"name\": {\"url\": ...}})"));
+            declared.forEach((name, node) -> endpoint(name, node, retry).ifPresent(e -> endpoints.put(name, e)));
 
             List<AlertRule> rules = new ArrayList<>();
-            JsonNode rs = root.get("rules");
-            if (rs == null || !rs.isArray() || rs.isEmpty()) {
-                errors.add("rules: required, a non-empty array of rules");
-            } else {
-                Set<String> names = new HashSet<>();
-                for (int i = 0; i < rs.size(); i++) {
-                    AlertRule r = rule(i, rs.get(i), eps == null ? Set.of() : fieldNames(eps));
-                    if (r != null) {
-                        if (!names.add(r.name())) {
-                            errors.add("rule '" + r.name() + "' (rules[" + i + "]): field 'name': another rule has the same name");
-                        }
-                        rules.add(r);
-                    }
+            Set<String> names = new HashSet<>();
+            root.opt("rules").ifPresent(rulesNode -> {
+                List<StrictJson.Node> elements = rulesNode.elements();
+                if (rulesNode.json().isArray() && elements.isEmpty()) {
+                    rulesNode.error("must list at least one rule");
                 }
-            }
-            if (!errors.isEmpty()) {
-                throw HearkenException.config(origin + " are invalid:\n  - " + String.join("\n  - ", errors));
-            }
+                for (int i = 0; i < elements.size(); i++) {
+                    rule(i, elements.get(i), declared.keySet(), names).ifPresent(rules::add);
+                }
+            });
+            doc.throwIfErrors();
             return new AlertRules(retry, endpoints, rules);
         }
 
-        private RetryPolicy retry(JsonNode node, RetryPolicy base, String where) {
-            if (node == null) {
-                return base;
+        /** {@code base} with the fields {@code node} sets; {@code base} itself when any of them is wrong. */
+        private RetryPolicy retry(StrictJson.Node node, RetryPolicy base) {
+            int before = errorCount();
+            node.allowOnly(RETRY_KEYS);
+            int maxAttempts = node.optInt("max_attempts", 1, 1000).orElse(base.maxAttempts());
+            Duration initial = optDuration(node, "initial_backoff", Duration.ZERO, MAX_INITIAL_BACKOFF).orElse(base.initialBackoff());
+            Duration max = optDuration(node, "max_backoff", Duration.ZERO, MAX_BACKOFF).orElse(base.maxBackoff());
+            double multiplier = node.optNumber("multiplier", 1, 100).orElse(base.multiplier());
+            if (errorCount() == before && max.compareTo(initial) < 0) {
+                node.error("max_backoff (" + Durations.format(max) + ") is below initial_backoff ("
+                        + Durations.format(initial) + ")");
             }
-            if (!node.isObject()) {
-                errors.add(where + ": expected an object");
-                return base;
-            }
-            unknownFields(node, RETRY_FIELDS, where);
-            int before = errors.size();
-            int maxAttempts = intField(node, "maxAttempts", base.maxAttempts(), 1, 1000, where);
-            long initial = longField(node, "initialBackoffMs", base.initialBackoff().toMillis(), 0, 3_600_000, where);
-            long max = longField(node, "maxBackoffMs", base.maxBackoff().toMillis(), 0, 86_400_000, where);
-            double multiplier = base.multiplier();
-            JsonNode m = node.get("multiplier");
-            if (m != null) {
-                if (!m.isNumber() || !(m.asDouble() >= 1.0) || m.asDouble() > 100) {
-                    errors.add(where + ": field 'multiplier': expected a number in [1, 100], got " + m);
-                } else {
-                    multiplier = m.asDouble();
-                }
-            }
-            if (errors.size() == before && max < initial) {
-                errors.add(where + ": field 'maxBackoffMs': " + max + " is below initialBackoffMs " + initial);
-            }
-            if (errors.size() > before) {
-                return base;
-            }
-            return new RetryPolicy(maxAttempts, Duration.ofMillis(initial), Duration.ofMillis(max), multiplier);
+            return errorCount() == before ? new RetryPolicy(maxAttempts, initial, max, multiplier) : base;
         }
 
-        private Endpoint endpoint(String name, JsonNode node, RetryPolicy retryDefaults) {
-            String where = "endpoint '" + name + "'";
+        private Optional<Endpoint> endpoint(String name, StrictJson.Node node, RetryPolicy fileRetry) {
+            int before = errorCount();
             if (!ENDPOINT_NAME.matcher(name).matches()) {
-                errors.add(where + ": the name must be 1-100 letters, digits, '.', '_' or '-' (it names a consumer group)");
-                return null;
+                node.error("an endpoint name must be 1-100 letters, digits, '.', '_' or '-' (it names a consumer group)");
             }
-            if (!node.isObject()) {
-                errors.add(where + ": expected an object with at least \"url\"");
-                return null;
-            }
-            int before = errors.size();
-            unknownFields(node, ENDPOINT_FIELDS, where);
-            URI url = null;
-            JsonNode u = node.get("url");
-            if (u == null || !u.isTextual() || u.asText().isBlank()) {
-                errors.add(where + ": field 'url': required, an http:// or https:// URL");
-            } else {
-                String text = substitute(u.asText(), where + ": field 'url'");
-                if (text != null) {
-                    try {
-                        url = new URI(text);
-                        if (!("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))
-                                || url.getHost() == null) {
-                            errors.add(where + ": field 'url': expected an http:// or https:// URL with a host, got '"
-                                    + redact(text) + "'");
-                        }
-                    } catch (URISyntaxException e) {
-                        errors.add(where + ": field 'url': not a valid URL: " + e.getReason());
-                    }
-                }
-            }
+            node.allowOnly(ENDPOINT_KEYS);
+            node.require("url");
+            Optional<URI> url = node.opt("url").flatMap(this::url);
             Map<String, String> headers = new LinkedHashMap<>();
-            JsonNode h = node.get("headers");
-            if (h != null) {
-                if (!h.isObject()) {
-                    errors.add(where + ": field 'headers': expected an object of header names to string values");
-                } else {
-                    for (Map.Entry<String, JsonNode> e : h.properties()) {
-                        String field = where + ": header '" + e.getKey() + "'";
-                        if (!HEADER_NAME.matcher(e.getKey()).matches()) {
-                            errors.add(field + ": not a valid HTTP header name");
-                        } else if (RESERVED_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
-                            errors.add(field + ": set by the alerter or the HTTP client, cannot be configured");
-                        } else if (!e.getValue().isTextual()) {
-                            errors.add(field + ": expected a string value");
-                        } else {
-                            String v = substitute(e.getValue().asText(), field);
-                            if (v != null) {
-                                if (v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
-                                    errors.add(field + ": the value must not contain line breaks");
-                                } else {
-                                    headers.put(e.getKey(), v);
-                                }
-                            }
-                        }
-                    }
-                }
+            node.optObject("headers").map(StrictJson.Node::entries).orElse(Map.of())
+                    .forEach((header, value) -> header(header, value).ifPresent(v -> headers.put(header, v)));
+            Duration timeout = optDuration(node, "timeout", Duration.ofMillis(1), MAX_TIMEOUT).orElse(Endpoint.DEFAULT_TIMEOUT);
+            int concurrency = node.optInt("concurrency", 1, 256).orElse(Endpoint.DEFAULT_CONCURRENCY);
+            int capacity = node.optInt("queue_capacity", 1, 1_000_000).orElse(Endpoint.DEFAULT_QUEUE_CAPACITY);
+            RetryPolicy retry = node.optObject("retry").map(n -> retry(n, fileRetry)).orElse(fileRetry);
+            if (errorCount() > before || url.isEmpty()) {
+                return Optional.empty();
             }
-            long timeoutMs = longField(node, "timeoutMs", Endpoint.DEFAULT_TIMEOUT.toMillis(), 1, 600_000, where);
-            int concurrency = intField(node, "concurrency", Endpoint.DEFAULT_CONCURRENCY, 1, 256, where);
-            int capacity = intField(node, "queueCapacity", Endpoint.DEFAULT_QUEUE_CAPACITY, 1, 1_000_000, where);
-            RetryPolicy retry = retry(node.get("retry"), retryDefaults, where + ": retry");
-            if (errors.size() > before) {
-                return null;
-            }
-            return new Endpoint(name, url, headers, Duration.ofMillis(timeoutMs), concurrency, capacity, retry);
+            return Optional.of(new Endpoint(name, url.get(), headers, timeout, concurrency, capacity, retry));
         }
 
-        private AlertRule rule(int index, JsonNode node, Set<String> endpointNames) {
-            String name = "rules[" + index + "]";
-            if (node == null || !node.isObject()) {
-                errors.add(name + ": expected an object");
-                return null;
+        private Optional<URI> url(StrictJson.Node node) {
+            Optional<String> text = node.asString().flatMap(t -> substitute(node, t));
+            if (text.isEmpty()) {
+                return Optional.empty();
             }
-            JsonNode n = node.get("name");
-            if (n != null) {
-                if (n.isTextual() && !n.asText().isBlank()) {
-                    name = n.asText();
-                } else {
-                    errors.add(name + ": field 'name': expected a non-empty string");
-                }
+            URI url;
+            try {
+                url = new URI(text.get());
+            } catch (URISyntaxException e) {
+                node.error("not a valid URL: " + e.getReason());
+                return Optional.empty();
             }
-            String where = name.equals("rules[" + index + "]") ? name : "rule '" + name + "' (rules[" + index + "])";
-            int before = errors.size();
-            unknownFields(node, RULE_FIELDS, where);
+            if (!("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme())) || url.getHost() == null) {
+                node.error("expected an http:// or https:// URL with a host, got '" + redact(text.get()) + "'");
+                return Optional.empty();
+            }
+            return Optional.of(url);
+        }
 
-            AlertEventType type = null;
-            JsonNode t = node.get("type");
-            if (t == null || !t.isTextual()) {
-                errors.add(where + ": field 'type': required, one of tag, anomaly, caption");
-            } else {
-                type = AlertEventType.fromConfigName(t.asText()).orElse(null);
-                if (type == null) {
-                    errors.add(where + ": field 'type': unknown event type '" + t.asText()
-                            + "' (expected tag, anomaly or caption)");
+        private Optional<String> header(String name, StrictJson.Node value) {
+            if (!HEADER_NAME.matcher(name).matches()) {
+                value.error("not a valid HTTP header name");
+                return Optional.empty();
+            }
+            if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                value.error("set by the alerter or the HTTP client, cannot be configured");
+                return Optional.empty();
+            }
+            Optional<String> text = value.asString().flatMap(t -> substitute(value, t));
+            if (text.isPresent() && (text.get().indexOf('\r') >= 0 || text.get().indexOf('\n') >= 0)) {
+                value.error("the value must not contain line breaks");
+                return Optional.empty();
+            }
+            return text;
+        }
+
+        private Optional<AlertRule> rule(int index, StrictJson.Node node, Set<String> endpointNames, Set<String> names) {
+            int before = errorCount();
+            node.allowOnly(RULE_KEYS);
+            node.require("type", "endpoint");
+            String name = node.opt("name").flatMap(n -> nonBlank(n, "a rule name")).orElse("rules[" + index + "]");
+            if (!names.add(name)) {
+                node.opt("name").ifPresent(n -> n.error("another rule is also named '" + name + "'"));
+            }
+            Optional<AlertEventType> type = node.opt("type").flatMap(n -> n.asString().flatMap(t -> {
+                Optional<AlertEventType> known = AlertEventType.fromConfigName(t);
+                if (known.isEmpty()) {
+                    n.error("unknown event type '" + t + "' (allowed: tag, anomaly, caption)");
                 }
+                return known;
+            }));
+            List<String> labels = nonBlankList(node, "labels");
+            if (!labels.isEmpty() && type.isPresent() && type.get() != AlertEventType.TAG) {
+                node.opt("labels").orElseThrow().error("only tag rules have labels, not " + type.get().configName() + " rules");
             }
-            List<String> labels = stringList(node, "labels", where);
-            if (!labels.isEmpty() && type != null && type != AlertEventType.TAG) {
-                errors.add(where + ": field 'labels': only tag rules have labels, this is a " + type.configName() + " rule");
-            }
-            List<StreamPattern> streams = new ArrayList<>();
-            for (String s : stringList(node, "streams", where)) {
-                streams.add(StreamPattern.of(s));
-            }
-            Float minScore = null;
-            JsonNode ms = node.get("minScore");
-            if (ms != null && !ms.isNull()) {
-                if (!ms.isNumber() || !Double.isFinite(ms.asDouble())) {
-                    errors.add(where + ": field 'minScore': expected a number, got " + ms);
-                } else if (type != null && !type.hasScore()) {
-                    errors.add(where + ": field 'minScore': " + type.configName() + " events have no score");
-                } else {
-                    minScore = (float) ms.asDouble();
+            List<StreamPattern> streams = nonBlankList(node, "streams").stream().map(StreamPattern::of).toList();
+            Float minScore = node.opt("min_score").flatMap(n -> n.asNumber().filter(v -> type.map(t -> t.hasScore()
+                    || fail(n, t.configName() + " events have no score")).orElse(true))).map(Double::floatValue).orElse(null);
+            Optional<Boolean> onsetOnly = node.opt("onset_only").flatMap(n -> n.asBoolean().filter(v -> type.map(t -> t.hasKind()
+                    || fail(n, t.configName() + " events have no onset or offset")).orElse(true)));
+            Optional<String> endpoint = node.opt("endpoint").flatMap(n -> nonBlank(n, "an endpoint name")).filter(e -> {
+                if (endpointNames.contains(e)) {
+                    return true;
                 }
-            }
-            boolean onsetOnly = type == null || type.hasKind();
-            JsonNode oo = node.get("onsetOnly");
-            if (oo != null) {
-                if (!oo.isBoolean()) {
-                    errors.add(where + ": field 'onsetOnly': expected true or false, got " + oo);
-                } else if (type != null && !type.hasKind()) {
-                    errors.add(where + ": field 'onsetOnly': " + type.configName() + " events have no onset or offset");
-                } else {
-                    onsetOnly = oo.asBoolean();
-                }
-            }
-            String endpoint = null;
-            JsonNode ep = node.get("endpoint");
-            if (ep == null || !ep.isTextual() || ep.asText().isBlank()) {
-                errors.add(where + ": field 'endpoint': required, the name of an endpoint");
-            } else if (!endpointNames.contains(ep.asText())) {
-                errors.add(where + ": field 'endpoint': no endpoint named '" + ep.asText() + "' (known: "
+                return fail(node.opt("endpoint").orElseThrow(), "no endpoint named '" + e + "' (known: "
                         + String.join(", ", endpointNames) + ")");
-            } else {
-                endpoint = ep.asText();
+            });
+            if (errorCount() > before || type.isEmpty() || endpoint.isEmpty()) {
+                return Optional.empty();
             }
-            if (errors.size() > before) {
-                return null;
-            }
-            return new AlertRule(name, type, new LinkedHashSet<>(labels), streams, minScore, onsetOnly, endpoint);
+            return Optional.of(new AlertRule(name, type.get(), new LinkedHashSet<>(labels), streams, minScore,
+                    onsetOnly.orElse(type.get().hasKind()), endpoint.get()));
         }
 
-        private List<String> stringList(JsonNode node, String field, String where) {
-            JsonNode a = node.get(field);
-            if (a == null || a.isNull()) {
-                return List.of();
-            }
-            if (!a.isArray()) {
-                errors.add(where + ": field '" + field + "': expected an array of strings (empty = any)");
-                return List.of();
-            }
-            List<String> out = new ArrayList<>();
-            for (int i = 0; i < a.size(); i++) {
-                JsonNode v = a.get(i);
-                if (!v.isTextual() || v.asText().isBlank()) {
-                    errors.add(where + ": field '" + field + "'[" + i + "]: expected a non-empty string, got " + v);
-                } else {
-                    out.add(v.asText());
-                }
-            }
-            return out;
+        private List<String> nonBlankList(StrictJson.Node node, String key) {
+            List<String> values = node.optStringList(key).orElse(List.of());
+            node.opt(key).filter(n -> n.json().isArray()).ifPresent(n -> n.elements().stream()
+                    .filter(e -> e.json().isTextual() && e.json().textValue().isBlank())
+                    .forEach(e -> e.error("expected a non-empty string")));
+            return values.stream().filter(v -> !v.isBlank()).toList();
         }
 
-        private int intField(JsonNode node, String field, int dflt, int min, int max, String where) {
-            return (int) longField(node, field, dflt, min, max, where);
+        private static Optional<String> nonBlank(StrictJson.Node node, String what) {
+            return node.asString().filter(s -> !s.isBlank() || fail(node, "expected " + what + ", got an empty string"));
         }
 
-        private long longField(JsonNode node, String field, long dflt, long min, long max, String where) {
-            JsonNode v = node.get(field);
-            if (v == null) {
-                return dflt;
-            }
-            if (!v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
-                errors.add(where + ": field '" + field + "': expected an integer in [" + min + ", " + max + "], got " + v);
-                return dflt;
-            }
-            return v.asLong();
+        /** A duration in {@code [min, max]}. */
+        private static Optional<Duration> optDuration(StrictJson.Node node, String key, Duration min, Duration max) {
+            return node.opt(key).flatMap(n -> n.asDuration().filter(d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0
+                    || fail(n, "'" + Durations.format(d) + "' is outside ["
+                    + Durations.format(min) + ", " + Durations.format(max) + "]")));
         }
 
-        private void unknownFields(JsonNode node, Set<String> known, String where) {
-            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!known.contains(f)) {
-                    errors.add(where + ": unknown field '" + f + "' (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
-                }
-            }
-        }
-
-        private String substitute(String value, String where) {
+        /** Replaces each {@code ${env:NAME}}; empty (with a problem per unset variable) when one is not set. */
+        private Optional<String> substitute(StrictJson.Node node, String value) {
             Matcher m = ENV_REF.matcher(value);
             StringBuilder out = new StringBuilder();
             boolean ok = true;
             while (m.find()) {
                 String v = env.apply(m.group(1));
                 if (v == null) {
-                    errors.add(where + ": environment variable " + m.group(1) + " is not set");
+                    node.error("environment variable " + m.group(1) + " is not set");
                     ok = false;
                     v = "";
                 }
                 m.appendReplacement(out, Matcher.quoteReplacement(v));
             }
             m.appendTail(out);
-            return ok ? out.toString() : null;
+            return ok ? Optional.of(out.toString()) : Optional.empty();
         }
 
-        private static Set<String> fieldNames(JsonNode node) {
-            Set<String> out = new LinkedHashSet<>();
-            node.fieldNames().forEachRemaining(out::add);
-            return out;
+        private int errorCount() {
+            return doc.errors().size();
+        }
+
+        /** Records {@code message} at {@code node}; false, for filters. */
+        private static boolean fail(StrictJson.Node node, String message) {
+            node.error(message);
+            return false;
         }
 
         private static String redact(String url) {

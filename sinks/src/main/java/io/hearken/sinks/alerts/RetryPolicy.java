@@ -22,13 +22,13 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
 
     public RetryPolicy {
         if (maxAttempts < 1) {
-            throw HearkenException.config("retry.maxAttempts must be >= 1, got " + maxAttempts);
+            throw HearkenException.config("retry.max_attempts must be >= 1, got " + maxAttempts);
         }
         if (initialBackoff == null || initialBackoff.isNegative()) {
-            throw HearkenException.config("retry.initialBackoffMs must be >= 0, got " + initialBackoff);
+            throw HearkenException.config("retry.initial_backoff must be >= 0, got " + initialBackoff);
         }
         if (maxBackoff == null || maxBackoff.compareTo(initialBackoff) < 0) {
-            throw HearkenException.config("retry.maxBackoffMs must be >= retry.initialBackoffMs, got " + maxBackoff);
+            throw HearkenException.config("retry.max_backoff must be >= retry.initial_backoff, got " + maxBackoff);
         }
         if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
             throw HearkenException.config("retry.multiplier must be a finite number >= 1, got " + multiplier);

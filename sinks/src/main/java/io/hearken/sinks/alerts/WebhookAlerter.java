@@ -54,14 +54,19 @@ public final class WebhookAlerter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookAlerter.class);
 
     /**
-     * @param groupPrefix     consumer groups are {@code <groupPrefix>.<endpoint>} (default hearken-alerts)
-     * @param autoOffsetReset where a new group starts: latest (default) or earliest
-     * @param pollTimeout     consumer poll timeout (default 100 ms)
-     * @param idleWait        after an empty poll, wait this long for finished deliveries (default 0: the poll
-     *                        already waited; tests with a MockConsumer, whose poll does not wait, set a few ms)
-     * @param commitInterval  how often finished offsets are committed (default 1 s)
-     * @param shutdownGrace   how long {@link #close()} lets unfinished deliveries finish before committing (default 10 s)
-     * @param deadLetterRetry how often a dead letter that could not be written is tried again (default 5 s)
+     * How the alerter consumes and commits: the {@code sinks.alerts.*} settings of {@link AlertSettings}, which
+     * holds their defaults and meaning.
+     *
+     * @param groupPrefix     consumer groups are {@code <groupPrefix>.<endpoint>} ({@link AlertSettings#GROUP_PREFIX})
+     * @param autoOffsetReset where a new group starts: latest or earliest ({@link AlertSettings#AUTO_OFFSET_RESET})
+     * @param pollTimeout     consumer poll timeout ({@link AlertSettings#POLL_TIMEOUT})
+     * @param idleWait        after an empty poll, wait this long for finished deliveries; tests with a MockConsumer,
+     *                        whose poll does not wait, set a few ms ({@link AlertSettings#IDLE_WAIT})
+     * @param commitInterval  how often finished offsets are committed ({@link AlertSettings#COMMIT_INTERVAL})
+     * @param shutdownGrace   how long {@link #close()} lets unfinished deliveries finish before committing
+     *                        ({@link AlertSettings#SHUTDOWN_GRACE})
+     * @param deadLetterRetry how often a dead letter that could not be written is tried again
+     *                        ({@link AlertSettings#DEAD_LETTER_RETRY})
      */
     public record Options(String groupPrefix, String autoOffsetReset, Duration pollTimeout, Duration idleWait,
                           Duration commitInterval, Duration shutdownGrace, Duration deadLetterRetry) {
@@ -72,9 +77,9 @@ public final class WebhookAlerter implements AutoCloseable {
             }
         }
 
+        /** Every option at its {@link AlertSettings} default. */
         public static Options defaults() {
-            return new Options(DEFAULT_GROUP_PREFIX, "latest", Duration.ofMillis(100), Duration.ZERO,
-                    Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5));
+            return AlertSettings.defaultOptions();
         }
 
         public Options withAutoOffsetReset(String reset) {

@@ -1,32 +1,23 @@
 package io.hearken.sinks.anomaly;
 
+import io.hearken.config.ConfigGroup;
+import io.hearken.config.ConfigLoader;
+import io.hearken.config.Field;
+import io.hearken.config.HearkenConfig;
+import io.hearken.config.Validators;
 import io.hearken.error.HearkenException;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Typed settings of the anomaly sink. Keys (all under {@code sinks.anomaly.}; {@link #fromMap} rejects unknown ones):
- * <table>
- *   <caption>keys</caption>
- *   <tr><td>{@code feature}</td><td>model output scored (default {@code mid}: see the model's MODEL.md)</td></tr>
- *   <tr><td>{@code k}, {@code metric}, {@code threshold.quantile}, {@code threshold.neighbour.gap.ms},
- *       {@code bank.cap}, {@code bank.seed}</td><td>the scorer ({@link ScorerConfig})</td></tr>
- *   <tr><td>{@code enrol.windows}</td><td>enrolment ends after this many windows (default 0: no window limit)</td></tr>
- *   <tr><td>{@code enrol.duration.ms}</td><td>... or after this much audio (default 60 s; 0: no limit). With both
- *       0 only a FINISH_ENROLMENT control record ends enrolment.</td></tr>
- *   <tr><td>{@code consecutive}</td><td>windows over threshold in a row that open an event (default 3)</td></tr>
- *   <tr><td>{@code hold.off.ms}</td><td>time at or below threshold that closes it (default 2 s)</td></tr>
- *   <tr><td>{@code inactivity.timeout.ms}</td><td>wall-clock time without windows after which a stream's open
- *       event is closed (default 30 s)</td></tr>
- *   <tr><td>{@code profiles}</td><td>comma-separated window profiles monitored (default {@code machine};
- *       {@code *} = every profile)</td></tr>
- *   <tr><td>{@code group.<streamId>}</td><td>machine group of a stream: the streams of a group share one bank and
- *       threshold (default: every stream is its own group)</td></tr>
- * </table>
+ * Typed settings of the anomaly sink: the {@code sinks.anomaly.*} settings ({@link #CONFIG}), read with
+ * {@link #from(HearkenConfig)}. The fields below are the only place their defaults are written.
  *
  * @param featureName       which feature of the window record is scored
  * @param scorer            scoring and threshold
@@ -41,40 +32,100 @@ import java.util.TreeMap;
 public record AnomalySettings(String featureName, ScorerConfig scorer, int enrolWindows, Duration enrolDuration,
                               int consecutive, Duration holdOff, Duration inactivityTimeout, Set<String> profiles,
                               Map<String, String> groups) {
-    public static final String PREFIX = "sinks.anomaly.";
     public static final String ALL_PROFILES = "*";
-    public static final String DEFAULT_FEATURE = "mid";
-    public static final int DEFAULT_ENROL_WINDOWS = 0;
-    public static final Duration DEFAULT_ENROL_DURATION = Duration.ofSeconds(60);
-    public static final int DEFAULT_CONSECUTIVE = 3;
-    public static final Duration DEFAULT_HOLD_OFF = Duration.ofSeconds(2);
-    public static final Duration DEFAULT_INACTIVITY_TIMEOUT = Duration.ofSeconds(30);
-    public static final Set<String> DEFAULT_PROFILES = Set.of("machine");
+
+    public static final Field<String> APPLICATION_ID = Field.string("sinks.anomaly.application.id")
+            .withDefault("hearken-sinks-anomaly")
+            .withValidator(Validators.matching("[A-Za-z0-9._-]+", "letters, digits, '.', '_' or '-'"))
+            .withDescription("Kafka Streams application id of the anomaly sink: its consumer group and the prefix of "
+                    + "its internal topics. Changing it starts the sink afresh, without its enrolment banks.");
+    public static final Field<String> FEATURE = Field.string("sinks.anomaly.feature").withDefault("mid")
+            .withValidator(Validators.nonBlank())
+            .withDescription("Model output scored (see the model's MODEL.md).");
+    public static final Field<Integer> K = Field.integer("sinks.anomaly.k").withDefault(1)
+            .withValidator(Validators.range(1, ScorerConfig.MAX_K))
+            .withDescription("Score = mean distance to the k nearest enrolment vectors (1: the nearest neighbour, "
+                    + "as the reference method).");
+    public static final Field<DistanceMetric> METRIC = Field.enumeration("sinks.anomaly.metric", DistanceMetric.class)
+            .withDefault(DistanceMetric.EUCLIDEAN)
+            .withDescription("Distance between feature vectors after per-dimension standardisation.");
+    public static final Field<Double> THRESHOLD_QUANTILE = Field.number("sinks.anomaly.threshold.quantile")
+            .withDefault(0.99)
+            .withValidator(Validators.of("in (0, 1]", q -> q > 0 && q <= 1))
+            .withDescription("The threshold is this quantile of the enrolment windows' own scores.");
+    public static final Field<Duration> NEIGHBOUR_GAP = Field.duration("sinks.anomaly.threshold.neighbour.gap")
+            .withDefault(Duration.ofSeconds(1))
+            .withDescription("Windows of one segment closer than this (overlapping ones included) are temporal "
+                    + "neighbours, left out of each other's enrolment score; 1s with 1s windows and 0.5s hop leaves "
+                    + "out three windows on each side.");
+    public static final Field<Integer> BANK_CAP = Field.integer("sinks.anomaly.bank.cap").withDefault(2000)
+            .withUnit("vectors")
+            .withValidator(Validators.range(2, ScorerConfig.MAX_BANK_CAP))
+            .withDescription("Most enrolment vectors kept per bank (2,000 256-float mid vectors are 2 MB); beyond "
+                    + "it a reservoir sample is kept.");
+    public static final Field<Long> BANK_SEED = Field.longInteger("sinks.anomaly.bank.seed").withDefault(42L)
+            .withDescription("Seed of the reservoir sample: the same windows in the same order give the same bank.");
+    public static final Field<Integer> ENROL_WINDOWS = Field.integer("sinks.anomaly.enrol.windows").withDefault(0)
+            .withUnit("windows")
+            .withValidator(Validators.atLeast(0))
+            .withDescription("Enrolment ends after this many windows (0: no window limit).");
+    public static final Field<Duration> ENROL_DURATION = Field.duration("sinks.anomaly.enrol.duration")
+            .withDefault(Duration.ofSeconds(60))
+            .withDescription("Enrolment ends after this much audio (0: no time limit). With both limits 0 only a "
+                    + "FINISH_ENROLMENT control record (anomaly finish) ends it.");
+    public static final Field<Integer> CONSECUTIVE = Field.integer("sinks.anomaly.consecutive").withDefault(3)
+            .withUnit("windows")
+            .withValidator(Validators.atLeast(1))
+            .withDescription("Windows over the threshold in a row that open an anomaly event.");
+    public static final Field<Duration> HOLD_OFF = Field.duration("sinks.anomaly.hold.off")
+            .withDefault(Duration.ofSeconds(2))
+            .withDescription("Audio time at or below the threshold that closes an open event.");
+    public static final Field<Duration> INACTIVITY_TIMEOUT = Field.duration("sinks.anomaly.inactivity.timeout")
+            .withDefault(Duration.ofSeconds(30))
+            .withValidator(Validators.of("more than 0", d -> !d.isZero()))
+            .withDescription("Wall-clock time without windows after which a stream's open event is closed.");
+    public static final Field<List<String>> PROFILES = Field.list("sinks.anomaly.profiles")
+            .withDefault(List.of("machine"))
+            .withValidator(Validators.nonEmpty())
+            .withDescription("Window profiles monitored (" + ALL_PROFILES + ": every profile).");
+    public static final Field<String> GROUP = Field.string("sinks.anomaly.group.<stream>")
+            .withValidator(Validators.nonBlank())
+            .withValidator(Validators.of("free of NUL characters", g -> g.indexOf('\u0000') < 0))
+            .withDescription("Machine group of a stream: the streams of a group share one enrolment bank and "
+                    + "threshold (default: every stream is its own group).");
+
+    public static final ConfigGroup CONFIG = ConfigGroup.of("sinks.anomaly",
+            "The anomaly sink: enrolment, kNN scoring against the enrolment bank, event lifecycle.",
+            APPLICATION_ID, FEATURE, K, METRIC, THRESHOLD_QUANTILE, NEIGHBOUR_GAP, BANK_CAP, BANK_SEED,
+            ENROL_WINDOWS, ENROL_DURATION, CONSECUTIVE, HOLD_OFF, INACTIVITY_TIMEOUT, PROFILES, GROUP);
+
+    private static final AnomalySettings DEFAULTS = from(HearkenConfig.fromRaw(List.of(CONFIG), Map.of()));
 
     public AnomalySettings {
+        // The same checks as the fields', for settings built in code (withX, tests); messages name the keys.
         if (featureName == null || featureName.isBlank()) {
-            throw HearkenException.config(PREFIX + "feature must not be blank");
+            throw HearkenException.config(FEATURE.key() + " must not be blank");
         }
         if (scorer == null) {
             throw HearkenException.config("anomaly scorer settings are missing");
         }
         if (enrolWindows < 0) {
-            throw HearkenException.config(PREFIX + "enrol.windows must be >= 0, got " + enrolWindows);
+            throw HearkenException.config(ENROL_WINDOWS.key() + " must be >= 0, got " + enrolWindows);
         }
         if (enrolDuration == null || enrolDuration.isNegative()) {
-            throw HearkenException.config(PREFIX + "enrol.duration.ms must be >= 0, got " + enrolDuration);
+            throw HearkenException.config(ENROL_DURATION.key() + " must be >= 0, got " + enrolDuration);
         }
         if (consecutive < 1) {
-            throw HearkenException.config(PREFIX + "consecutive must be >= 1, got " + consecutive);
+            throw HearkenException.config(CONSECUTIVE.key() + " must be >= 1, got " + consecutive);
         }
         if (holdOff == null || holdOff.isNegative()) {
-            throw HearkenException.config(PREFIX + "hold.off.ms must be >= 0, got " + holdOff);
+            throw HearkenException.config(HOLD_OFF.key() + " must be >= 0, got " + holdOff);
         }
         if (inactivityTimeout == null || inactivityTimeout.isNegative() || inactivityTimeout.isZero()) {
-            throw HearkenException.config(PREFIX + "inactivity.timeout.ms must be > 0, got " + inactivityTimeout);
+            throw HearkenException.config(INACTIVITY_TIMEOUT.key() + " must be > 0, got " + inactivityTimeout);
         }
         if (profiles == null || profiles.isEmpty() || profiles.stream().anyMatch(p -> p == null || p.isBlank())) {
-            throw HearkenException.config(PREFIX + "profiles must name at least one profile (or *), got " + profiles);
+            throw HearkenException.config(PROFILES.key() + " must name at least one profile (or *), got " + profiles);
         }
         profiles = Set.copyOf(profiles);
         if (groups == null) {
@@ -82,97 +133,35 @@ public record AnomalySettings(String featureName, ScorerConfig scorer, int enrol
         }
         groups.forEach((stream, group) -> {
             if (group == null || group.isBlank()) {
-                throw HearkenException.config(PREFIX + "group." + stream + " must not be blank");
+                throw HearkenException.config(GROUP.keyFor(stream) + " must not be blank");
             }
             if (group.indexOf('\u0000') >= 0 || stream.indexOf('\u0000') >= 0) {
-                throw HearkenException.config(PREFIX + "group." + stream + " contains a NUL character");
+                throw HearkenException.config(GROUP.keyFor(stream) + " contains a NUL character");
             }
         });
         groups = Map.copyOf(new TreeMap<>(groups));
     }
 
+    /** Every setting at its default. */
     public static AnomalySettings defaults() {
-        return new AnomalySettings(DEFAULT_FEATURE, ScorerConfig.defaults(), DEFAULT_ENROL_WINDOWS,
-                DEFAULT_ENROL_DURATION, DEFAULT_CONSECUTIVE, DEFAULT_HOLD_OFF, DEFAULT_INACTIVITY_TIMEOUT,
-                DEFAULT_PROFILES, Map.of());
+        return DEFAULTS;
+    }
+
+    /** The settings of {@code config}, which must include {@link #CONFIG}. */
+    public static AnomalySettings from(HearkenConfig config) {
+        ScorerConfig scorer = new ScorerConfig(config.get(K), config.get(METRIC), config.get(THRESHOLD_QUANTILE),
+                config.get(NEIGHBOUR_GAP), config.get(BANK_CAP), config.get(BANK_SEED));
+        return new AnomalySettings(config.get(FEATURE), scorer, config.get(ENROL_WINDOWS), config.get(ENROL_DURATION),
+                config.get(CONSECUTIVE), config.get(HOLD_OFF), config.get(INACTIVITY_TIMEOUT),
+                new LinkedHashSet<>(config.get(PROFILES)), config.patterned(GROUP));
     }
 
     /**
-     * Settings from a properties file of {@value #PREFIX}* keys (as {@link #fromMap}); an unreadable file or a key
-     * without the prefix (which fromMap would ignore) is a CONFIG error naming it.
+     * The settings in a properties file of {@code sinks.anomaly.*} keys alone (demo {@code --anomaly-settings}),
+     * read by the one configuration loader: every unknown key or bad value is reported at once, with its line.
      */
-    public static AnomalySettings load(java.nio.file.Path file) {
-        java.util.Properties properties = new java.util.Properties();
-        try (java.io.Reader reader = java.nio.file.Files.newBufferedReader(file)) {
-            properties.load(reader);
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            throw new HearkenException(io.hearken.error.ErrorKind.CONFIG, "cannot read anomaly settings " + file + ": " + e, e);
-        }
-        Map<String, String> config = new TreeMap<>();
-        for (String key : properties.stringPropertyNames()) {
-            if (!key.startsWith(PREFIX)) {
-                throw HearkenException.config(file + ": unknown setting " + key + " (anomaly settings start with "
-                        + PREFIX + ")");
-            }
-            config.put(key, properties.getProperty(key));
-        }
-        return fromMap(config);
-    }
-
-    /**
-     * Settings from dotted keys (e.g. a properties file); keys not starting with {@value #PREFIX} are ignored, unknown
-     * keys under it and malformed values are CONFIG errors naming the key.
-     */
-    public static AnomalySettings fromMap(Map<String, String> config) {
-        AnomalySettings d = defaults();
-        ScorerConfig s = d.scorer();
-        String feature = d.featureName();
-        int k = s.k();
-        DistanceMetric metric = s.metric();
-        double quantile = s.quantile();
-        Duration gap = s.neighbourGap();
-        int cap = s.bankCap();
-        long seed = s.seed();
-        int enrolWindows = d.enrolWindows();
-        Duration enrolDuration = d.enrolDuration();
-        int consecutive = d.consecutive();
-        Duration holdOff = d.holdOff();
-        Duration inactivity = d.inactivityTimeout();
-        Set<String> profiles = d.profiles();
-        Map<String, String> groups = new TreeMap<>();
-        for (Map.Entry<String, String> e : new TreeMap<>(config).entrySet()) {
-            if (!e.getKey().startsWith(PREFIX)) {
-                continue;
-            }
-            String key = e.getKey().substring(PREFIX.length());
-            String value = e.getValue() == null ? "" : e.getValue().trim();
-            if (key.startsWith("group.") && key.length() > "group.".length()) {
-                groups.put(key.substring("group.".length()), value);
-                continue;
-            }
-            switch (key) {
-                case "feature" -> feature = value;
-                case "k" -> k = (int) parseLong(e.getKey(), value);
-                case "metric" -> metric = DistanceMetric.parse(value);
-                case "threshold.quantile" -> quantile = parseDouble(e.getKey(), value);
-                case "threshold.neighbour.gap.ms" -> gap = Duration.ofMillis(parseLong(e.getKey(), value));
-                case "bank.cap" -> cap = (int) parseLong(e.getKey(), value);
-                case "bank.seed" -> seed = parseLong(e.getKey(), value);
-                case "enrol.windows" -> enrolWindows = (int) parseLong(e.getKey(), value);
-                case "enrol.duration.ms" -> enrolDuration = Duration.ofMillis(parseLong(e.getKey(), value));
-                case "consecutive" -> consecutive = (int) parseLong(e.getKey(), value);
-                case "hold.off.ms" -> holdOff = Duration.ofMillis(parseLong(e.getKey(), value));
-                case "inactivity.timeout.ms" -> inactivity = Duration.ofMillis(parseLong(e.getKey(), value));
-                case "profiles" -> profiles = new LinkedHashSet<>(Arrays.stream(value.split(","))
-                        .map(String::trim).filter(p -> !p.isEmpty()).toList());
-                default -> throw HearkenException.config("unknown setting " + e.getKey() + " (known: " + PREFIX
-                        + "{feature, k, metric, threshold.quantile, threshold.neighbour.gap.ms, bank.cap, bank.seed, "
-                        + "enrol.windows, enrol.duration.ms, consecutive, hold.off.ms, inactivity.timeout.ms, profiles, "
-                        + "group.<streamId>})");
-            }
-        }
-        return new AnomalySettings(feature, new ScorerConfig(k, metric, quantile, gap, cap, seed), enrolWindows,
-                enrolDuration, consecutive, holdOff, inactivity, profiles, groups);
+    public static AnomalySettings load(Path file) {
+        return from(ConfigLoader.of(List.of(CONFIG)).load(Optional.of(file), Map.of(), Map.of()));
     }
 
     /** The machine group whose bank scores {@code streamId}'s windows. */
@@ -216,21 +205,5 @@ public record AnomalySettings(String featureName, ScorerConfig scorer, int enrol
 
     public EventTracker tracker() {
         return new EventTracker(consecutive, holdOff);
-    }
-
-    private static long parseLong(String key, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw HearkenException.config(key + " must be an integer, got '" + value + "'");
-        }
-    }
-
-    private static double parseDouble(String key, String value) {
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw HearkenException.config(key + " must be a number, got '" + value + "'");
-        }
     }
 }

@@ -1,41 +1,79 @@
 package io.hearken.sinks.captions;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hearken.config.ConfigGroup;
+import io.hearken.config.Field;
+import io.hearken.config.HearkenConfig;
+import io.hearken.config.Validators;
 import io.hearken.error.HearkenException;
-import io.hearken.sinks.tags.TagRulesConfig;
 import java.time.Duration;
-import java.util.Set;
+import java.util.List;
+import java.util.Map;
 
 /**
- * When the caption sink speaks.
+ * When the caption sink speaks, and how: the {@code sinks.captions.*} settings ({@link #CONFIG}), read with
+ * {@link #from(HearkenConfig)}. The fields below are the only place their defaults are written.
  *
- * @param period     a caption for every this much audio of a stream (default 10 s; {@code period})
- * @param onBurstEnd also caption as soon as a burst of tags ends: the last open tag closed by its hold-off
- *                   ({@code on_burst_end}, default true)
- * @param emitEmpty  caption spans in which no tag was heard too ("Nothing distinct is heard.") instead of skipping
- *                   them ({@code emit_empty}, default false)
- * @param grammar    wording of {@link GrammarCaptioner} ({@code grammar}: {@code loud_dbfs}, {@code faint_dbfs},
- *                   {@code max_clauses})
+ * @param period     {@link #PERIOD}: a caption for every this much audio of a stream
+ * @param onBurstEnd {@link #ON_BURST_END}: also caption as soon as a burst of tags ends
+ * @param emitEmpty  {@link #EMIT_EMPTY}: caption spans in which no tag was heard too
+ * @param grammar    wording of {@link GrammarCaptioner} (the {@code sinks.captions.grammar.*} settings)
  */
 public record CaptionSettings(Duration period, boolean onBurstEnd, boolean emitEmpty, GrammarCaptioner.Style grammar) {
-    public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(10);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> KEYS = Set.of("period", "on_burst_end", "emit_empty", "grammar");
-    private static final Set<String> GRAMMAR_KEYS = Set.of("loud_dbfs", "faint_dbfs", "max_clauses");
+    public static final Field<Duration> PERIOD = Field.duration("sinks.captions.period")
+            .withDefault(Duration.ofSeconds(10))
+            .withValidator(Validators.atLeast(Duration.ofSeconds(1)))
+            .withDescription("A caption for every this much audio of a stream.");
+    public static final Field<Boolean> ON_BURST_END = Field.bool("sinks.captions.on.burst.end").withDefault(true)
+            .withDescription("Also caption as soon as a burst of tags ends: the last open tag closed by its hold-off.");
+    public static final Field<Boolean> EMIT_EMPTY = Field.bool("sinks.captions.emit.empty").withDefault(false)
+            .withDescription("Caption spans in which no tag was heard too (\"Nothing distinct is heard.\") instead "
+                    + "of skipping them.");
+    public static final Field<Double> LOUD_DBFS = Field.number("sinks.captions.grammar.loud.dbfs").withDefault(-15.0)
+            .withUnit("dBFS")
+            .withValidator(Validators.atMost(0.0))
+            .withDescription("Mean window loudness at or above which a sound is said to be loud; must be above "
+                    + "sinks.captions.grammar.faint.dbfs.");
+    public static final Field<Double> FAINT_DBFS = Field.number("sinks.captions.grammar.faint.dbfs").withDefault(-45.0)
+            .withUnit("dBFS")
+            .withValidator(Validators.atMost(0.0))
+            .withDescription("Mean window loudness at or below which a sound is said to be faint.");
+    public static final Field<Integer> MAX_CLAUSES = Field.integer("sinks.captions.grammar.max.clauses").withDefault(4)
+            .withValidator(Validators.range(1, 10))
+            .withDescription("Most sounds named in one sentence, background included (the most salient are kept).");
+    public static final Field<Duration> BRIEF = Field.duration("sinks.captions.grammar.brief")
+            .withDefault(Duration.ofMillis(2500))
+            .withDescription("One occurrence this short (or shorter) in a span at least twice as long is brief "
+                    + "(2.5s: one 2s window).");
+    public static final Field<Double> BACKGROUND_COVERAGE = Field.number("sinks.captions.grammar.background.coverage")
+            .withDefault(0.7)
+            .withValidator(Validators.of("in (0, 1]", c -> c > 0 && c <= 1))
+            .withDescription("Share of the span a sound must cover to be background or heard throughout.");
+
+    public static final ConfigGroup CONFIG = ConfigGroup.of("sinks.captions",
+            "The caption sink: when spans of tags are captioned, and the wording of the grammar captioner.",
+            PERIOD, ON_BURST_END, EMIT_EMPTY, LOUD_DBFS, FAINT_DBFS, MAX_CLAUSES, BRIEF, BACKGROUND_COVERAGE);
+
+    private static final CaptionSettings DEFAULTS = from(HearkenConfig.fromRaw(List.of(CONFIG), Map.of()));
 
     public CaptionSettings {
         if (period == null || period.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw HearkenException.config("captions: period must be at least 1s, got " + period);
+            throw HearkenException.config(PERIOD.key() + " must be at least 1s, got " + period);
         }
         if (grammar == null) {
-            grammar = GrammarCaptioner.Style.DEFAULT;
+            grammar = DEFAULTS.grammar();
         }
     }
 
     public static CaptionSettings defaults() {
-        return new CaptionSettings(DEFAULT_PERIOD, true, false, GrammarCaptioner.Style.DEFAULT);
+        return DEFAULTS;
+    }
+
+    /** The settings of {@code config}, which must include {@link #CONFIG}. */
+    public static CaptionSettings from(HearkenConfig config) {
+        GrammarCaptioner.Style style = new GrammarCaptioner.Style(config.get(LOUD_DBFS).floatValue(),
+                config.get(FAINT_DBFS).floatValue(), config.get(MAX_CLAUSES), config.get(BRIEF).toNanos() / 1000,
+                config.get(BACKGROUND_COVERAGE));
+        return new CaptionSettings(config.get(PERIOD), config.get(ON_BURST_END), config.get(EMIT_EMPTY), style);
     }
 
     public long periodMicros() {
@@ -45,70 +83,5 @@ public record CaptionSettings(Duration period, boolean onBurstEnd, boolean emitE
     /** The captioner these settings describe. */
     public GrammarCaptioner grammarCaptioner() {
         return new GrammarCaptioner(grammar);
-    }
-
-    /**
-     * {@code {"period": "10s", "on_burst_end": true, "emit_empty": false,
-     * "grammar": {"loud_dbfs": -15, "faint_dbfs": -45, "max_clauses": 4}}}, every key optional.
-     */
-    public static CaptionSettings parse(String json) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json == null ? "" : json);
-        } catch (JsonProcessingException e) {
-            throw HearkenException.config("captions: not valid JSON: " + e.getOriginalMessage());
-        }
-        CaptionSettings d = defaults();
-        if (root == null || root.isMissingNode()) {
-            return d;
-        }
-        check(root, "", KEYS);
-        Duration period = root.has("period") ? TagRulesConfig.parseDuration(text(root.get("period"), "period"), "captions: period") : d.period();
-        boolean burst = root.has("on_burst_end") ? bool(root.get("on_burst_end"), "on_burst_end") : d.onBurstEnd();
-        boolean empty = root.has("emit_empty") ? bool(root.get("emit_empty"), "emit_empty") : d.emitEmpty();
-        GrammarCaptioner.Style s = d.grammar();
-        if (root.has("grammar")) {
-            JsonNode g = root.get("grammar");
-            check(g, "grammar", GRAMMAR_KEYS);
-            s = new GrammarCaptioner.Style(
-                    g.has("loud_dbfs") ? (float) number(g.get("loud_dbfs"), "grammar.loud_dbfs") : s.loudDbfs(),
-                    g.has("faint_dbfs") ? (float) number(g.get("faint_dbfs"), "grammar.faint_dbfs") : s.faintDbfs(),
-                    g.has("max_clauses") ? (int) number(g.get("max_clauses"), "grammar.max_clauses") : s.maxClauses(),
-                    s.briefMicros(), s.backgroundCoverage());
-        }
-        return new CaptionSettings(period, burst, empty, s);
-    }
-
-    private static void check(JsonNode node, String path, Set<String> known) {
-        if (!node.isObject()) {
-            throw HearkenException.config("captions: " + (path.isEmpty() ? "the document" : path) + " must be a JSON object, got " + node);
-        }
-        node.fieldNames().forEachRemaining(k -> {
-            if (!known.contains(k)) {
-                throw HearkenException.config("captions: unknown key " + (path.isEmpty() ? k : path + "." + k)
-                        + " (known here: " + String.join(", ", known.stream().sorted().toList()) + ")");
-            }
-        });
-    }
-
-    private static String text(JsonNode n, String path) {
-        if (!n.isTextual()) {
-            throw HearkenException.config("captions: " + path + " must be a duration such as \"10s\", got " + n);
-        }
-        return n.asText();
-    }
-
-    private static boolean bool(JsonNode n, String path) {
-        if (!n.isBoolean()) {
-            throw HearkenException.config("captions: " + path + " must be true or false, got " + n);
-        }
-        return n.asBoolean();
-    }
-
-    private static double number(JsonNode n, String path) {
-        if (!n.isNumber()) {
-            throw HearkenException.config("captions: " + path + " must be a number, got " + n);
-        }
-        return n.asDouble();
     }
 }

@@ -119,7 +119,7 @@ public final class CaptionTracker {
             throw new IllegalArgumentException("no windows");
         }
         CaptionTracker tracker = new CaptionTracker(rules,
-                new CaptionSettings(Duration.ofDays(365), false, true, GrammarCaptioner.Style.DEFAULT));
+                new CaptionSettings(Duration.ofDays(365), false, true, CaptionSettings.defaults().grammar()));
         CaptionStreamState state = new CaptionStreamState();
         Optional<TagTimeline> span = Optional.empty();
         for (WindowResult w : windows) {

@@ -39,29 +39,30 @@ public final class GrammarCaptioner implements Captioner {
     private final Style style;
 
     /**
-     * @param loudDbfs       mean window loudness at or above which a sound is "loud" (default -15 dBFS)
-     * @param faintDbfs      at or below which it is "faint" (default -45 dBFS)
-     * @param maxClauses     most sounds named in one sentence, background included (default 4)
-     * @param briefMicros    one occurrence this short (or shorter) in a span at least twice as long is "brief"
-     *                       (default 2.5 s: one 2 s window)
-     * @param backgroundCoverage share of the span a sound must cover to be background or "throughout" (default 0.7)
+     * The wording; each parameter is a {@code sinks.captions.grammar.*} setting of {@link CaptionSettings}, which
+     * holds its default.
+     *
+     * @param loudDbfs           mean window loudness at or above which a sound is "loud"
+     * @param faintDbfs          at or below which it is "faint"
+     * @param maxClauses         most sounds named in one sentence, background included
+     * @param briefMicros        one occurrence this short (or shorter) in a span at least twice as long is "brief"
+     * @param backgroundCoverage share of the span a sound must cover to be background or "throughout"
      */
     public record Style(float loudDbfs, float faintDbfs, int maxClauses, long briefMicros, double backgroundCoverage) {
-        public static final Style DEFAULT = new Style(-15f, -45f, 4, 2_500_000L, 0.7);
-
         public Style {
             if (!(faintDbfs < loudDbfs)) {
-                throw HearkenException.config("captions: grammar.faint_dbfs (" + faintDbfs
-                        + ") must be below grammar.loud_dbfs (" + loudDbfs + ")");
+                throw HearkenException.config(CaptionSettings.FAINT_DBFS.key() + " (" + faintDbfs + ") must be below "
+                        + CaptionSettings.LOUD_DBFS.key() + " (" + loudDbfs + ")");
             }
             if (maxClauses < 1 || maxClauses > 10) {
-                throw HearkenException.config("captions: grammar.max_clauses must be in [1, 10], got " + maxClauses);
+                throw HearkenException.config(CaptionSettings.MAX_CLAUSES.key() + " must be in [1, 10], got " + maxClauses);
             }
             if (briefMicros < 0) {
-                throw HearkenException.config("captions: grammar.brief must be >= 0, got " + briefMicros + " µs");
+                throw HearkenException.config(CaptionSettings.BRIEF.key() + " must be >= 0, got " + briefMicros + " µs");
             }
             if (!(backgroundCoverage > 0 && backgroundCoverage <= 1)) {
-                throw HearkenException.config("captions: grammar.background_coverage must be in (0, 1], got " + backgroundCoverage);
+                throw HearkenException.config(CaptionSettings.BACKGROUND_COVERAGE.key() + " must be in (0, 1], got "
+                        + backgroundCoverage);
             }
         }
     }
@@ -70,8 +71,9 @@ public final class GrammarCaptioner implements Captioner {
     public record Caption(String text, List<String> labels) {
     }
 
+    /** With the default style of {@link CaptionSettings#defaults()}. */
     public GrammarCaptioner() {
-        this(Style.DEFAULT);
+        this(CaptionSettings.defaults().grammar());
     }
 
     public GrammarCaptioner(Style style) {

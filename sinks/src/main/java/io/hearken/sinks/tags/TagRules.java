@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 /**
  * When windows' label scores open and close tag events: typed configuration with defaults and overrides, immutable
  * and validated on construction (every message names the offending key). Load it from JSON with
- * {@link TagRulesConfig#parse(String)}; {@link #forStream(String)} resolves what applies to one stream.
+ * {@link TagRulesConfig#parse(String)} or {@link TagRulesConfig#load}; {@link #forStream(String)} resolves what applies to one stream.
  *
  * <p>What a label gets on a stream, most specific first (the first that sets a field wins, field by field):
  * {@code streams.<pattern>.labels.<label>}, {@code labels.<label>}, {@code streams.<pattern>.defaults},
@@ -189,44 +189,49 @@ public final class TagRules {
 
     /**
      * Checks every label this configuration names against the model's label list, so that a typo fails at start-up
-     * instead of silently never firing.
+     * instead of silently never firing. Every unknown name is reported at once, one a line.
      */
     public void validateLabels(Collection<String> modelLabels) {
         Map<String, String> known = new HashMap<>();
         modelLabels.forEach(l -> known.put(lower(l), l));
-        checkNames(known, groups, labels.keySet(), listen, groups, "");
+        List<String> problems = new ArrayList<>();
+        checkNames(known, groups, labels.keySet(), listen, groups, "", problems);
         streams.forEach((pattern, o) -> {
             Map<String, Group> streamGroups = normaliseGroups(o.groups(), "");
             Map<String, Group> visible = new LinkedHashMap<>(groups);
             visible.putAll(streamGroups);
             checkNames(known, streamGroups, normaliseLabels(o.labels(), "").keySet(),
-                    o.listen() == null ? List.of() : o.listen(), visible, join("streams", pattern) + ".");
+                    o.listen() == null ? List.of() : o.listen(), visible, join("streams", pattern) + ".", problems);
         });
+        if (!problems.isEmpty()) {
+            throw HearkenException.config(String.join("\n", problems));
+        }
     }
 
     private static void checkNames(Map<String, String> known, Map<String, Group> definedHere, Collection<String> labelKeys,
-                                   List<String> listenHere, Map<String, Group> visibleGroups, String prefix) {
+                                   List<String> listenHere, Map<String, Group> visibleGroups, String prefix,
+                                   List<String> problems) {
         for (Group g : definedHere.values()) {
             for (String member : g.members()) {
                 if (!known.containsKey(lower(member))) {
-                    throw unknownLabel(prefix + join("groups", g.name()), member, known);
+                    problems.add(unknownLabel(prefix + join("groups", g.name()), member, known));
                 }
             }
         }
         for (String label : labelKeys) {
             if (!known.containsKey(label) && !visibleGroups.containsKey(label)) {
-                throw unknownLabel(prefix + "labels", label, known);
+                problems.add(unknownLabel(prefix + "labels", label, known));
             }
         }
         for (int i = 0; i < listenHere.size(); i++) {
             String name = listenHere.get(i);
             if (!known.containsKey(lower(name)) && !visibleGroups.containsKey(lower(name))) {
-                throw unknownLabel(prefix + "listen[" + i + "]", name, known);
+                problems.add(unknownLabel(prefix + "listen[" + i + "]", name, known));
             }
         }
     }
 
-    private static HearkenException unknownLabel(String path, String name, Map<String, String> known) {
+    private static String unknownLabel(String path, String name, Map<String, String> known) {
         String nearest = null;
         int best = Integer.MAX_VALUE;
         for (String candidate : known.keySet()) {
@@ -237,8 +242,7 @@ public final class TagRules {
             }
         }
         String hint = nearest != null && best <= Math.max(2, name.length() / 3) ? " (did you mean \"" + nearest + "\"?)" : "";
-        return HearkenException.config("tag rules: " + path + ": \"" + name
-                + "\" is neither a label of the model nor a group" + hint);
+        return "tag rules: " + path + ": \"" + name + "\" is neither a label of the model nor a group" + hint;
     }
 
     private static int distance(String a, String b) {

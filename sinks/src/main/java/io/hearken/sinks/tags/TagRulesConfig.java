@@ -1,30 +1,19 @@
 package io.hearken.sinks.tags;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.hearken.error.HearkenException;
-import java.io.IOException;
-import java.math.BigDecimal;
-import java.nio.file.Files;
+import io.hearken.config.StrictJson;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
- * The JSON form of {@link TagRules}. Every key is optional; unknown keys, wrong types and out-of-range values are
- * refused with a message naming the key. Durations are strings: {@code "1500ms"}, {@code "1.5s"}, {@code "2m"} or
- * ISO-8601 ({@code "PT1.5S"}).
+ * The JSON form of {@link TagRules}, read by the one strict reader ({@link StrictJson}): every key is optional, keys
+ * are snake_case, durations are strings in the one duration syntax ({@code "1500ms"}, {@code "1.5s"}, {@code "2m"},
+ * {@code "PT1.5S"}). Every mistake in the document (unknown key, with the nearest allowed one; wrong type;
+ * out-of-range value) is reported at once, each with its JSON path.
  *
  * <pre>{@code
  * {
@@ -42,170 +31,115 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class TagRulesConfig {
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
-            .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
-            .build();
-    private static final Set<String> TOP_KEYS = Set.of("defaults", "inactivity_timeout", "groups", "listen", "labels", "streams");
-    private static final Set<String> STREAM_KEYS = Set.of("defaults", "inactivity_timeout", "groups", "listen", "labels");
-    private static final Set<String> RULE_KEYS = Set.of("threshold", "min_loudness_dbfs", "onset_windows", "max_not_heard");
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+    /** Names the document in messages: {@code tag rules (rules.json): defaults.threshold: ...}. */
+    public static final String WHAT = "tag rules";
+
+    private static final String[] TOP_KEYS = {"defaults", "inactivity_timeout", "groups", "listen", "labels", "streams"};
+    private static final String[] STREAM_KEYS = {"defaults", "inactivity_timeout", "groups", "listen", "labels"};
+    private static final String[] RULE_KEYS = {"threshold", "min_loudness_dbfs", "onset_windows", "max_not_heard"};
+    private static final int MAX_ONSET_WINDOWS = 1000;
 
     private TagRulesConfig() {
     }
 
     public static TagRules load(Path file) {
-        try {
-            return parse(Files.readString(file));
-        } catch (IOException e) {
-            throw HearkenException.config("tag rules: cannot read " + file + ": " + e.getMessage());
-        }
+        return read(StrictJson.read(file, WHAT));
     }
 
     public static TagRules parse(String json) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json == null ? "" : json);
-        } catch (JsonProcessingException e) {
-            throw HearkenException.config("tag rules: not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")"));
-        }
-        if (root == null || root.isMissingNode()) {
-            return TagRules.defaults();
-        }
-        object(root, "", TOP_KEYS);
+        return read(StrictJson.parse(json, WHAT));
+    }
+
+    private static TagRules read(StrictJson.Doc doc) {
+        StrictJson.Node root = doc.root().allowOnly(TOP_KEYS);
         TagRules.Builder b = TagRules.builder();
-        if (root.has("defaults")) {
-            b.defaults(rule(root.get("defaults"), "defaults"));
-        }
-        if (root.has("inactivity_timeout")) {
-            b.inactivityTimeout(duration(root.get("inactivity_timeout"), "inactivity_timeout"));
-        }
-        groups(root.get("groups"), "groups").forEach(b::group);
-        if (root.has("listen")) {
-            b.listen(names(root.get("listen"), "listen"));
-        }
-        labels(root.get("labels"), "labels").forEach(b::label);
-        if (root.has("streams")) {
-            JsonNode streams = object(root.get("streams"), "streams", null);
-            for (Iterator<Map.Entry<String, JsonNode>> it = streams.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
-                String path = TagRules.join("streams", e.getKey());
-                JsonNode s = object(e.getValue(), path, STREAM_KEYS);
-                b.stream(e.getKey(), new StreamOverride(
-                        s.has("defaults") ? rule(s.get("defaults"), TagRules.join(path, "defaults")) : null,
-                        labels(s.get("labels"), TagRules.join(path, "labels")),
-                        groups(s.get("groups"), TagRules.join(path, "groups")),
-                        s.has("listen") ? names(s.get("listen"), TagRules.join(path, "listen")) : null,
-                        s.has("inactivity_timeout") ? duration(s.get("inactivity_timeout"), TagRules.join(path, "inactivity_timeout")) : null));
+        root.optObject("defaults").map(TagRulesConfig::rule).ifPresent(b::defaults);
+        timeout(root).ifPresent(b::inactivityTimeout);
+        groups(root).forEach(b::group);
+        listen(root).ifPresent(b::listen);
+        labels(root).forEach(b::label);
+        root.objectEntries("streams").forEach((pattern, s) -> {
+            if (pattern.isBlank()) {
+                s.error("an empty stream id or pattern");
             }
-        }
+            s.allowOnly(STREAM_KEYS);
+            b.stream(pattern, new StreamOverride(s.optObject("defaults").map(TagRulesConfig::rule).orElse(null),
+                    labels(s), groups(s), listen(s).orElse(null), timeout(s).orElse(null)));
+        });
+        doc.throwIfErrors();
         return b.build();
     }
 
-    private static LabelRuleOverride rule(JsonNode node, String path) {
-        object(node, path, RULE_KEYS);
-        LabelRuleOverride r = new LabelRuleOverride(
-                node.has("threshold") ? (float) number(node.get("threshold"), TagRules.join(path, "threshold")) : null,
-                node.has("min_loudness_dbfs") ? (float) number(node.get("min_loudness_dbfs"), TagRules.join(path, "min_loudness_dbfs")) : null,
-                node.has("onset_windows") ? whole(node.get("onset_windows"), TagRules.join(path, "onset_windows")) : null,
-                node.has("max_not_heard") ? duration(node.get("max_not_heard"), TagRules.join(path, "max_not_heard")) : null);
-        r.validate(path);
-        return r;
+    private static LabelRuleOverride rule(StrictJson.Node node) {
+        node.allowOnly(RULE_KEYS);
+        Float threshold = node.opt("threshold").flatMap(n -> n.asNumber()
+                .filter(v -> check(n, v > 0 && v <= 1, n.json() + " is outside (0, 1]"))).map(Double::floatValue).orElse(null);
+        Float gate = node.opt("min_loudness_dbfs").flatMap(n -> n.asNumber()
+                .filter(v -> check(n, v <= 0, n.json() + " is not a level in dBFS (at most 0)"))).map(Double::floatValue).orElse(null);
+        Integer onset = node.optInt("onset_windows", 1, MAX_ONSET_WINDOWS).orElse(null);
+        Duration maxNotHeard = node.optDuration("max_not_heard").orElse(null);
+        return new LabelRuleOverride(threshold, gate, onset, maxNotHeard);
     }
 
-    private static Map<String, LabelRuleOverride> labels(JsonNode node, String path) {
+    private static Map<String, LabelRuleOverride> labels(StrictJson.Node parent) {
         Map<String, LabelRuleOverride> out = new LinkedHashMap<>();
-        if (node == null) {
-            return out;
-        }
-        object(node, path, null).fields().forEachRemaining(e -> out.put(e.getKey(), rule(e.getValue(), TagRules.join(path, e.getKey()))));
-        return out;
-    }
-
-    private static Map<String, List<String>> groups(JsonNode node, String path) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        if (node == null) {
-            return out;
-        }
-        object(node, path, null).fields().forEachRemaining(e -> out.put(e.getKey(), names(e.getValue(), TagRules.join(path, e.getKey()))));
-        return out;
-    }
-
-    private static List<String> names(JsonNode node, String path) {
-        if (!node.isArray()) {
-            throw HearkenException.config("tag rules: " + path + " must be a list of names, got " + node);
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < node.size(); i++) {
-            if (!node.get(i).isTextual()) {
-                throw HearkenException.config("tag rules: " + path + "[" + i + "] must be a name (a string), got " + node.get(i));
+        Map<String, String> seen = new HashMap<>();
+        parent.objectEntries("labels").forEach((label, node) -> {
+            String earlier = seen.putIfAbsent(TagRules.lower(label), label);
+            if (label.isBlank()) {
+                node.error("an empty label name");
+            } else if (earlier != null) {
+                node.error("names '" + earlier + "' again (names are matched without regard to case)");
             }
-            out.add(node.get(i).asText());
-        }
+            out.put(label, rule(node));
+        });
         return out;
     }
 
-    private static JsonNode object(JsonNode node, String path, Set<String> known) {
-        if (node == null || !node.isObject()) {
-            throw HearkenException.config("tag rules: " + (path.isEmpty() ? "the document" : path)
-                    + " must be a JSON object, got " + node);
-        }
-        if (known != null) {
-            node.fieldNames().forEachRemaining(key -> {
-                if (!known.contains(key)) {
-                    throw HearkenException.config("tag rules: unknown key " + TagRules.join(path, key)
-                            + " (known here: " + String.join(", ", known.stream().sorted().toList()) + ")");
-                }
-            });
-        }
-        return node;
+    private static Map<String, List<String>> groups(StrictJson.Node parent) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        Map<String, String> seen = new HashMap<>();
+        parent.opt("groups").map(StrictJson.Node::entries).orElse(Map.of()).forEach((name, node) -> {
+            String earlier = seen.putIfAbsent(TagRules.lower(name), name);
+            if (name.isBlank()) {
+                node.error("a group with an empty name");
+            } else if (earlier != null) {
+                node.error("defines '" + earlier + "' again (names are matched without regard to case)");
+            }
+            names(node).filter(members -> check(node, !members.isEmpty(), "must list at least one label"))
+                    .ifPresent(members -> out.put(name, members));
+        });
+        return out;
     }
 
-    private static double number(JsonNode node, String path) {
-        if (!node.isNumber()) {
-            throw HearkenException.config("tag rules: " + path + " must be a number, got " + node);
-        }
-        return node.asDouble();
+    private static Optional<List<String>> listen(StrictJson.Node parent) {
+        return parent.opt("listen").flatMap(TagRulesConfig::names);
     }
 
-    private static int whole(JsonNode node, String path) {
-        if (!node.isNumber() || new BigDecimal(node.asText()).stripTrailingZeros().scale() > 0 || !node.canConvertToInt()) {
-            throw HearkenException.config("tag rules: " + path + " must be a whole number, got " + node);
+    /** A list of non-blank names; each blank one is reported at its index. */
+    private static Optional<List<String>> names(StrictJson.Node node) {
+        Optional<List<String>> names = node.asStringList();
+        List<StrictJson.Node> elements = node.json().isArray() ? node.elements() : List.of();
+        boolean blank = false;
+        for (StrictJson.Node element : elements) {
+            if (element.json().isTextual() && element.json().textValue().isBlank()) {
+                element.error("an empty name");
+                blank = true;
+            }
         }
-        return node.asInt();
+        return blank ? Optional.empty() : names;
     }
 
-    static Duration duration(JsonNode node, String path) {
-        if (!node.isTextual()) {
-            throw HearkenException.config("tag rules: " + path + " must be a duration such as \"1.5s\", \"1500ms\" or \"PT1.5S\", got " + node);
-        }
-        return parseDuration(node.asText(), "tag rules: " + path);
+    private static Optional<Duration> timeout(StrictJson.Node parent) {
+        return parent.opt("inactivity_timeout").flatMap(n -> n.asDuration()
+                .filter(d -> check(n, !d.isZero(), "must be more than 0")));
     }
 
-    /**
-     * {@code "1500ms"}, {@code "1.5s"}, {@code "2m"}, {@code "1h"} or ISO-8601; an error message starts with
-     * {@code what} (the key).
-     */
-    public static Duration parseDuration(String text, String what) {
-        String t = text.trim();
-        Matcher m = SIMPLE_DURATION.matcher(t);
-        if (m.matches()) {
-            BigDecimal amount = new BigDecimal(m.group(1));
-            BigDecimal millis = switch (m.group(2)) {
-                case "ms" -> amount;
-                case "s" -> amount.movePointRight(3);
-                case "m" -> amount.multiply(BigDecimal.valueOf(60_000));
-                default -> amount.multiply(BigDecimal.valueOf(3_600_000));
-            };
-            return Duration.ofNanos(millis.movePointRight(6).longValue());
+    /** Records {@code message} at {@code node} unless {@code ok}; returns {@code ok}, for filters. */
+    private static boolean check(StrictJson.Node node, boolean ok, String message) {
+        if (!ok) {
+            node.error(message);
         }
-        try {
-            return Duration.parse(t);
-        } catch (DateTimeParseException e) {
-            throw HearkenException.config(what + " must be a duration such as \"1.5s\", \"1500ms\" or \"PT1.5S\", got \"" + text + "\"");
-        }
+        return ok;
     }
 }

@@ -6,33 +6,49 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hearken.error.ErrorKind;
 import io.hearken.error.HearkenException;
 import io.hearken.schemas.EventKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AlertRulesTest {
     static final String EXAMPLE = """
             {
-              "retry": {"maxAttempts": 5, "initialBackoffMs": 200, "maxBackoffMs": 30000, "multiplier": 3},
+              "retry": {"max_attempts": 5, "initial_backoff": "200ms", "max_backoff": "30s", "multiplier": 3},
               "endpoints": {
                 "ops-pager": {"url": "https://pager.example.com/hooks/${env:PAGER_PATH}",
                               "headers": {"Authorization": "Bearer ${env:PAGER_TOKEN}", "X-Team": "line-3"},
-                              "timeoutMs": 5000, "concurrency": 2, "queueCapacity": 50},
-                "plant-dashboard": {"url": "http://dashboard.local:8080/events", "retry": {"maxAttempts": 3}},
+                              "timeout": "5s", "concurrency": 2, "queue_capacity": 50},
+                "plant-dashboard": {"url": "http://dashboard.local:8080/events", "retry": {"max_attempts": 3}},
                 "unused": {"url": "http://unused.local/"}
               },
               "rules": [
                 {"name": "dogs-on-line-3", "type": "tag", "labels": ["Dog", "bark"], "streams": ["line-3-*", "gate"],
-                 "minScore": 0.6, "endpoint": "ops-pager"},
-                {"name": "machine-anomalies", "type": "anomaly", "onsetOnly": false, "endpoint": "plant-dashboard"},
+                 "min_score": 0.6, "endpoint": "ops-pager"},
+                {"name": "machine-anomalies", "type": "anomaly", "onset_only": false, "endpoint": "plant-dashboard"},
                 {"type": "caption", "endpoint": "plant-dashboard"}
               ]
             }
             """;
     static final Map<String, String> ENV = Map.of("PAGER_TOKEN", "s3cret", "PAGER_PATH", "abc");
+    private static final String SOURCE = "alert rules (alerts.json)";
 
     static AlertRules example() {
-        return AlertRules.parse(EXAMPLE, ENV::get, "alerts.json");
+        return AlertRules.parse(EXAMPLE, ENV::get, SOURCE);
+    }
+
+    /** The problems of a document that must be refused, one a line. */
+    private static List<String> problems(String json) {
+        try {
+            AlertRules.parse(json, k -> null, SOURCE);
+        } catch (HearkenException e) {
+            assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG);
+            return List.of(e.getMessage().split("\n"));
+        }
+        throw new AssertionError("expected the rules to be refused");
     }
 
     @Test
@@ -79,54 +95,86 @@ class AlertRulesTest {
     }
 
     @Test
-    void reportsEveryProblemNamingTheRuleOrEndpointAndTheField() {
-        String json = """
+    void reportsEveryProblemAtOnceWithItsPath() {
+        assertThat(problems("""
                 {
                   "endpoints": {
-                    "a": {"url": "ftp://a.local/x", "timeoutMs": 0, "headers": {"Content-Type": "text/plain"}},
-                    "b": {"url": "http://b.local/", "concurency": 3, "headers": {"Authorization": "${env:MISSING}"}}
+                    "a": {"url": "ftp://a.local/x", "timeout": "0", "headers": {"Content-Type": "text/plain"}},
+                    "b": {"url": "http://b.local/", "concurency": 3, "headers": {"Authorization": "${env:MISSING}"}},
+                    "c d": {"url": "http://c.local/", "queue_capacity": 0}
                   },
                   "rules": [
                     {"name": "typo", "type": "tags", "endpoint": "a"},
-                    {"name": "caption-score", "type": "caption", "minScore": 0.5, "onsetOnly": true, "endpoint": "b"},
+                    {"name": "caption-score", "type": "caption", "min_score": 0.5, "onset_only": true, "endpoint": "b"},
                     {"name": "anomaly-labels", "type": "anomaly", "labels": ["Dog"], "endpoint": "nowhere"},
-                    {"name": "typo", "type": "tag", "minscore": 0.5, "endpoint": "b"}
+                    {"name": "typo", "type": "tag", "minscore": 0.5, "endpoint": "b", "streams": ["line-3", ""]},
+                    {"name": "no-type"}
                   ]
                 }
-                """;
-        assertThatThrownBy(() -> AlertRules.parse(json, k -> null, "alerts.json"))
-                .isInstanceOfSatisfying(HearkenException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG))
-                .hasMessageContaining("alerts.json are invalid")
-                .hasMessageContaining("endpoint 'a': field 'url': expected an http:// or https:// URL")
-                .hasMessageContaining("endpoint 'a': field 'timeoutMs': expected an integer in [1, 600000], got 0")
-                .hasMessageContaining("endpoint 'a': header 'Content-Type': set by the alerter")
-                .hasMessageContaining("endpoint 'b': unknown field 'concurency'")
-                .hasMessageContaining("endpoint 'b': header 'Authorization': environment variable MISSING is not set")
-                .hasMessageContaining("rule 'typo' (rules[0]): field 'type': unknown event type 'tags' (expected tag, anomaly or caption)")
-                .hasMessageContaining("rule 'caption-score' (rules[1]): field 'minScore': caption events have no score")
-                .hasMessageContaining("rule 'caption-score' (rules[1]): field 'onsetOnly': caption events have no onset or offset")
-                .hasMessageContaining("rule 'anomaly-labels' (rules[2]): field 'labels': only tag rules have labels")
-                .hasMessageContaining("rule 'anomaly-labels' (rules[2]): field 'endpoint': no endpoint named 'nowhere'")
-                .hasMessageContaining("rule 'typo' (rules[3]): unknown field 'minscore'");
+                """)).containsExactly(
+                SOURCE + ": endpoints.a.url: expected an http:// or https:// URL with a host, got 'ftp://a.local/x'",
+                SOURCE + ": endpoints.a.headers.Content-Type: set by the alerter or the HTTP client, cannot be configured",
+                SOURCE + ": endpoints.a.timeout: '0' is outside [1ms, 10m]",
+                SOURCE + ": endpoints.b.concurency: unknown key (did you mean 'concurrency'?)",
+                SOURCE + ": endpoints.b.headers.Authorization: environment variable MISSING is not set",
+                SOURCE + ": endpoints.c d: an endpoint name must be 1-100 letters, digits, '.', '_' or '-' (it names a consumer group)",
+                SOURCE + ": endpoints.c d.queue_capacity: 0 is outside [1, 1000000]",
+                SOURCE + ": rules[0].type: unknown event type 'tags' (allowed: tag, anomaly, caption)",
+                SOURCE + ": rules[1].min_score: caption events have no score",
+                SOURCE + ": rules[1].onset_only: caption events have no onset or offset",
+                SOURCE + ": rules[2].labels: only tag rules have labels, not anomaly rules",
+                SOURCE + ": rules[2].endpoint: no endpoint named 'nowhere' (known: a, b, c d)",
+                SOURCE + ": rules[3].minscore: unknown key (did you mean 'min_score'?)",
+                SOURCE + ": rules[3].name: another rule is also named 'typo'",
+                SOURCE + ": rules[3].streams[1]: expected a non-empty string",
+                SOURCE + ": rules[4]: missing required key 'type'",
+                SOURCE + ": rules[4]: missing required key 'endpoint'");
     }
 
     @Test
-    void rejectsDuplicateRuleNamesMissingSectionsAndBadJson() {
-        assertThatThrownBy(() -> AlertRules.parse("""
-                {"endpoints": {"a": {"url": "http://a.local/"}},
-                 "rules": [{"name": "x", "type": "tag", "endpoint": "a"}, {"name": "x", "type": "tag", "endpoint": "a"}]}
-                """)).hasMessageContaining("rule 'x' (rules[1]): field 'name': another rule has the same name");
-        assertThatThrownBy(() -> AlertRules.parse("{\"endpoints\": {}}"))
-                .hasMessageContaining("endpoints: required").hasMessageContaining("rules: required");
-        assertThatThrownBy(() -> AlertRules.parse("{\"rules\": [}"))
-                .isInstanceOf(HearkenException.class).hasMessageContaining("not valid JSON");
-        assertThatThrownBy(() -> AlertRules.parse("""
-                {"retry": {"maxAttempts": 0, "multiplier": 0.5}, "endpoints": {"a": {"url": "http://a.local/"}},
-                 "rules": [{"type": "tag", "endpoint": "a", "streams": "line-3"}]}
-                """))
-                .hasMessageContaining("retry: field 'maxAttempts': expected an integer in [1, 1000], got 0")
-                .hasMessageContaining("retry: field 'multiplier': expected a number in [1, 100], got 0.5")
-                .hasMessageContaining("rules[0]: field 'streams': expected an array of strings");
+    void camelCaseKeysAndMillisecondIntegersAreRefusedWithTheSnakeCaseKey() {
+        assertThat(problems("""
+                {"retry": {"maxAttempts": 6, "initialBackoffMs": 500, "maxBackoffMs": 60000},
+                 "endpoints": {"ops": {"url": "https://pager.example.com/hooks/hearken", "timeoutMs": 5000, "queueCapacity": 10}},
+                 "rules": [{"name": "dogs", "type": "tag", "minScore": 0.6, "onsetOnly": false, "endpoint": "ops"}],
+                 "Rules": []}
+                """)).containsExactly(
+                SOURCE + ": Rules: keys are snake_case (did you mean 'rules'?)",
+                SOURCE + ": retry.maxAttempts: keys are snake_case (did you mean 'max_attempts'?)",
+                SOURCE + ": retry.initialBackoffMs: keys are snake_case (did you mean 'initial_backoff'?)",
+                SOURCE + ": retry.maxBackoffMs: keys are snake_case (did you mean 'max_backoff'?)",
+                SOURCE + ": endpoints.ops.timeoutMs: keys are snake_case (did you mean 'timeout'?)",
+                SOURCE + ": endpoints.ops.queueCapacity: keys are snake_case (did you mean 'queue_capacity'?)",
+                SOURCE + ": rules[0].minScore: keys are snake_case (did you mean 'min_score'?)",
+                SOURCE + ": rules[0].onsetOnly: keys are snake_case (did you mean 'onset_only'?)");
+        assertThat(problems("""
+                {"retry": {"initial_backoff": 500, "max_backoff": "1s", "multiplier": 0.5},
+                 "endpoints": {"a": {"url": "http://a.local/", "retry": {"initial_backoff": "2m"}}},
+                 "rules": [{"type": "tag", "endpoint": "a"}]}
+                """)).containsExactly(
+                SOURCE + ": retry.initial_backoff: expected a string, got 500",
+                SOURCE + ": retry.multiplier: 0.5 is outside [1, 100]",
+                SOURCE + ": endpoints.a.retry: max_backoff (1m) is below initial_backoff (2m)");
+    }
+
+    @Test
+    void rejectsMissingSectionsAndBadJson() {
+        assertThat(problems("{\"endpoints\": {}}")).containsExactly(
+                SOURCE + ": missing required key 'rules'",
+                SOURCE + ": endpoints: must name at least one endpoint ({\"name\": {\"url\": ...}})");
+        assertThat(problems("{\"endpoints\": {\"a\": {\"url\": \"http://a.local/\"}}, \"rules\": []}"))
+                .containsExactly(SOURCE + ": rules: must list at least one rule");
+        assertThatThrownBy(() -> AlertRules.parse("{\"rules\": [}", k -> null, SOURCE))
+                .isInstanceOf(HearkenException.class).hasMessageStartingWith(SOURCE + ": line 1, column 12");
+    }
+
+    @Test
+    void loadsAFileNamingIt(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("alerts.json"), EXAMPLE);
+        assertThat(AlertRules.load(file, ENV::get).endpoints()).containsOnlyKeys("ops-pager", "plant-dashboard", "unused");
+        Files.writeString(file, "{\"endpoints\": {\"a\": {\"url\": \"http://a.local/\"}}, \"rules\": [{\"type\": \"tag\"}]}");
+        assertThatThrownBy(() -> AlertRules.load(file, ENV::get))
+                .hasMessage("alert rules (" + file + "): rules[0]: missing required key 'endpoint'");
     }
 
     @Test

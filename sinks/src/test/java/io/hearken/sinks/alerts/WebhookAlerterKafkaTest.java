@@ -259,7 +259,7 @@ class WebhookAlerterKafkaTest {
     void aFullEndpointPausesOnlyItsOwnConsumerAndCatchesUpInOrder() throws Exception {
         int n = 6;
         start("""
-                {"endpoints": {"slow": {"url": "http://slow.local/", "concurrency": 1, "queueCapacity": 2},
+                {"endpoints": {"slow": {"url": "http://slow.local/", "concurrency": 1, "queue_capacity": 2},
                                "fast": {"url": "http://fast.local/"}},
                  "rules": [{"type": "tag", "endpoint": "slow"}, {"type": "tag", "endpoint": "fast"}]}
                 """, Map.of("fast", 200));
@@ -298,7 +298,7 @@ class WebhookAlerterKafkaTest {
         start("""
                 {"endpoints": {"a": {"url": "http://a.local/"}, "b": {"url": "http://b.local/"}},
                  "rules": [{"type": "tag", "labels": ["Dog"], "endpoint": "a"},
-                           {"type": "caption", "endpoint": "b"}, {"type": "tag", "endpoint": "b", "minScore": 0.99}]}
+                           {"type": "caption", "endpoint": "b"}, {"type": "tag", "endpoint": "b", "min_score": 0.99}]}
                 """, Map.of("a", 200, "b", 200));
         RecordingConsumer a = consumers.get("hearken-alerts.a");
         byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
@@ -402,7 +402,7 @@ class WebhookAlerterKafkaTest {
     @Test
     void revokedPartitionsAreCommittedUpToTheirFirstUnfinishedEventAndForgotten() throws Exception {
         start("""
-                {"endpoints": {"hook": {"url": "http://hook.local/x", "queueCapacity": 2, "concurrency": 1}},
+                {"endpoints": {"hook": {"url": "http://hook.local/x", "queue_capacity": 2, "concurrency": 1}},
                  "rules": [{"type": "tag", "endpoint": "hook"}]}
                 """, Map.of());
         RecordingConsumer consumer = consumers.get("hearken-alerts.hook");

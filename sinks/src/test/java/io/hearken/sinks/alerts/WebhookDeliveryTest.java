@@ -107,12 +107,12 @@ class WebhookDeliveryTest {
             return TestWebhookServer.Reply.of(500, "still boom").after(() -> awaitQuietly(failingGate));
         });
         dispatcher("""
-                {"retry": {"maxAttempts": 6, "initialBackoffMs": 10, "maxBackoffMs": 50},
+                {"retry": {"max_attempts": 6, "initial_backoff": "10ms", "max_backoff": "50ms"},
                  "endpoints": {
-                   "recovering": {"url": "BASE/recovering", "timeoutMs": 1000, "concurrency": 8},
-                   "healthy": {"url": "BASE/healthy", "timeoutMs": 5000, "concurrency": 2},
-                   "failing": {"url": "BASE/failing", "timeoutMs": 15000, "concurrency": 2,
-                               "retry": {"maxAttempts": 4}}},
+                   "recovering": {"url": "BASE/recovering", "timeout": "1s", "concurrency": 8},
+                   "healthy": {"url": "BASE/healthy", "timeout": "5s", "concurrency": 2},
+                   "failing": {"url": "BASE/failing", "timeout": "15s", "concurrency": 2,
+                               "retry": {"max_attempts": 4}}},
                  "rules": [
                    {"name": "all-tags", "type": "tag", "endpoint": "recovering"},
                    {"name": "dogs-on-line-3", "type": "tag", "labels": ["Dog"], "streams": ["line-3-*"], "endpoint": "healthy"},
@@ -199,9 +199,9 @@ class WebhookDeliveryTest {
             closedPort = s.getLocalPort();
         }
         dispatcher(("""
-                {"retry": {"maxAttempts": 3, "initialBackoffMs": 5, "maxBackoffMs": 20},
+                {"retry": {"max_attempts": 3, "initial_backoff": "5ms", "max_backoff": "20ms"},
                  "endpoints": {"refuses": {"url": "BASE/refuses"}, "throttles": {"url": "BASE/throttles"},
-                               "absent": {"url": "http://127.0.0.1:PORT/hook", "timeoutMs": 2000}},
+                               "absent": {"url": "http://127.0.0.1:PORT/hook", "timeout": "2s"}},
                  "rules": [{"type": "tag", "endpoint": "refuses"}, {"type": "tag", "endpoint": "throttles"},
                            {"type": "tag", "endpoint": "absent"}]}
                 """).replace("PORT", Integer.toString(closedPort)));
@@ -238,7 +238,7 @@ class WebhookDeliveryTest {
         CountDownLatch gate = new CountDownLatch(1);
         server.route("/slow", (key, attempt) -> TestWebhookServer.Reply.of(200).after(() -> awaitQuietly(gate)));
         dispatcher("""
-                {"endpoints": {"slow": {"url": "BASE/slow", "concurrency": 1, "queueCapacity": 2}},
+                {"endpoints": {"slow": {"url": "BASE/slow", "concurrency": 1, "queue_capacity": 2}},
                  "rules": [{"type": "tag", "endpoint": "slow"}]}
                 """);
         CountDownLatch finished = new CountDownLatch(2);

@@ -3,10 +3,15 @@ package io.hearken.sinks.tags;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hearken.config.Durations;
+import io.hearken.error.ErrorKind;
 import io.hearken.error.HearkenException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TagRulesConfigTest {
     static final String EXAMPLE = """
@@ -55,48 +60,91 @@ class TagRulesConfigTest {
     }
 
     @Test
-    void emptyDocumentGivesTheDefaults() {
+    void emptyObjectGivesTheDefaultsButAnEmptyFileIsAMistake() {
         TagRules rules = TagRulesConfig.parse("{}");
         assertThat(rules.forStream("x").rule("Cat")).isEqualTo(TagRules.DEFAULT_RULE);
-        assertThat(TagRulesConfig.parse("").inactivityTimeout()).isEqualTo(TagRules.DEFAULT_INACTIVITY_TIMEOUT);
+        assertThat(rules.inactivityTimeout()).isEqualTo(TagRules.DEFAULT_INACTIVITY_TIMEOUT);
+        assertThatThrownBy(() -> TagRulesConfig.parse(" ")).isInstanceOf(HearkenException.class)
+                .hasMessage("tag rules: the document is empty");
     }
 
     @Test
-    void durationsInSeveralSpellings() {
-        assertThat(TagRulesConfig.parseDuration("1500ms", "x")).isEqualTo(Duration.ofMillis(1500));
-        assertThat(TagRulesConfig.parseDuration("1.5s", "x")).isEqualTo(Duration.ofMillis(1500));
-        assertThat(TagRulesConfig.parseDuration("2m", "x")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(TagRulesConfig.parseDuration("PT0.25S", "x")).isEqualTo(Duration.ofMillis(250));
+    void durationsInTheOneSyntax() {
+        TagRules rules = TagRulesConfig.parse("""
+                {"defaults": {"max_not_heard": "1500ms"}, "inactivity_timeout": "2m",
+                 "labels": {"Dog": {"max_not_heard": "PT0.25S"}, "Cat": {"max_not_heard": "0"}}}
+                """);
+        assertThat(rules.holdOff()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(rules.inactivityTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(rules.forStream("s").rule("Dog").maxNotHeard()).isEqualTo(Duration.ofMillis(250));
+        assertThat(rules.forStream("s").rule("Cat").maxNotHeard()).isZero();
     }
 
-    private static void refused(String json, String... fragments) {
-        assertThatThrownBy(() -> TagRulesConfig.parse(json)).isInstanceOf(HearkenException.class)
-                .satisfies(e -> assertThat(e.getMessage()).contains(fragments));
+    /** The problems of a document that must be refused, one a line. */
+    private static List<String> problems(String json) {
+        try {
+            TagRulesConfig.parse(json);
+        } catch (HearkenException e) {
+            assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG);
+            return List.of(e.getMessage().split("\n"));
+        }
+        throw new AssertionError("expected the rules to be refused");
     }
 
     @Test
-    void mistakesAreRefusedNamingTheKey() {
-        refused("{\"defaults\": {\"treshold\": 0.4}}", "unknown key defaults.treshold", "threshold");
-        refused("{\"labels\": {\"Dog\": {\"threshold\": 1.5}}}", "labels.Dog.threshold", "(0, 1]", "1.5");
-        refused("{\"streams\": {\"f-*\": {\"labels\": {\"Siren\": {\"threshold\": 0}}}}}", "streams.f-*.labels.Siren.threshold");
-        refused("{\"defaults\": {\"onset_windows\": 0}}", "defaults.onset_windows");
-        refused("{\"defaults\": {\"onset_windows\": 1.5}}", "defaults.onset_windows must be a whole number");
-        refused("{\"defaults\": {\"max_not_heard\": 1500}}", "defaults.max_not_heard must be a duration");
-        refused("{\"defaults\": {\"max_not_heard\": \"soon\"}}", "defaults.max_not_heard", "\"soon\"");
-        refused("{\"defaults\": {\"max_not_heard\": \"-PT1S\"}}", "defaults.max_not_heard must be >= 0");
-        refused("{\"defaults\": {\"min_loudness_dbfs\": 3}}", "defaults.min_loudness_dbfs");
-        refused("{\"defaults\": {\"threshold\": \"high\"}}", "defaults.threshold must be a number");
-        refused("{\"inactivity_timeout\": \"0s\"}", "inactivity_timeout must be > 0");
-        refused("{\"streams\": {\"a\": {\"inactivity_timeout\": \"0s\"}}}", "streams.a.inactivity_timeout must be > 0");
-        refused("{\"groups\": {\"dog\": []}}", "groups.dog must list at least one label");
-        refused("{\"groups\": {\"dog\": \"Dog\"}}", "groups.dog must be a list of names");
-        refused("{\"listen\": [\"Dog\", 3]}", "listen[1] must be a name");
-        refused("{\"listen\": [\"Dog\", \" \"]}", "listen[1] is empty");
-        refused("{\"labels\": {\"Dog\": {}, \"dog\": {}}}", "names \"dog\" twice");
-        refused("{\"streams\": {\"a\": {\"lisen\": []}}}", "unknown key streams.a.lisen");
-        refused("{\"thresold\": 0.3}", "unknown key thresold");
-        refused("{\"defaults\": ", "not valid JSON", "line");
-        refused("[1]", "the document must be a JSON object");
+    void everyMistakeIsReportedAtOnceWithItsPath() {
+        assertThat(problems("""
+                {"defaults": {"treshold": 0.4, "onset_windows": 1.5, "max_not_heard": 1500, "min_loudness_dbfs": 3},
+                 "inactivity_timeout": "0s",
+                 "groups": {"dog": [], "cat": "Cat", "Pets": ["Cat"], "pets": ["Dog"]},
+                 "listen": ["Dog", 3, " "],
+                 "labels": {"Dog": {"threshold": 1.5}, "dog": {}, "Cat": {"threshold": "high"}},
+                 "streams": {"f-*": {"labels": {"Siren": {"threshold": 0}}, "lisen": [], "inactivity_timeout": "soon"},
+                             "": {}}}
+                """)).containsExactly(
+                "tag rules: defaults.treshold: unknown key (did you mean 'threshold'?)",
+                "tag rules: defaults.min_loudness_dbfs: 3 is not a level in dBFS (at most 0)",
+                "tag rules: defaults.onset_windows: expected a whole number, got 1.5",
+                "tag rules: defaults.max_not_heard: expected a string, got 1500",
+                "tag rules: inactivity_timeout: must be more than 0",
+                "tag rules: groups.dog: must list at least one label",
+                "tag rules: groups.cat: expected an array of strings, got \"Cat\"",
+                "tag rules: groups.pets: defines 'Pets' again (names are matched without regard to case)",
+                "tag rules: listen[1]: expected a string, got 3",
+                "tag rules: listen[2]: an empty name",
+                "tag rules: labels.Dog.threshold: 1.5 is outside (0, 1]",
+                "tag rules: labels.dog: names 'Dog' again (names are matched without regard to case)",
+                "tag rules: labels.Cat.threshold: expected a number, got \"high\"",
+                "tag rules: streams.f-*.lisen: unknown key (did you mean 'listen'?)",
+                "tag rules: streams.f-*.labels.Siren.threshold: 0 is outside (0, 1]",
+                "tag rules: streams.f-*.inactivity_timeout: 'soon' is not a duration (" + Durations.SYNTAX + ")",
+                "tag rules: streams.: an empty stream id or pattern");
+    }
+
+    @Test
+    void camelCaseKeysAreRefusedWithTheSnakeCaseKey() {
+        assertThat(problems("""
+                {"defaults": {"maxNotHeard": "1s", "minLoudnessDbfs": -60, "onset-windows": 2},
+                 "inactivityTimeout": "30s"}
+                """)).containsExactly(
+                "tag rules: inactivityTimeout: keys are snake_case (did you mean 'inactivity_timeout'?)",
+                "tag rules: defaults.maxNotHeard: keys are snake_case (did you mean 'max_not_heard'?)",
+                "tag rules: defaults.minLoudnessDbfs: keys are snake_case (did you mean 'min_loudness_dbfs'?)",
+                "tag rules: defaults.onset-windows: keys are snake_case (did you mean 'onset_windows'?)");
+    }
+
+    @Test
+    void syntaxErrorsAndWrongShapes(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> TagRulesConfig.parse("{\"defaults\": ")).isInstanceOf(HearkenException.class)
+                .hasMessageStartingWith("tag rules: line 1");
+        assertThatThrownBy(() -> TagRulesConfig.parse("{\"a\": 1, // no comments\n}")).hasMessageStartingWith("tag rules: line 1");
+        assertThat(problems("[1]")).containsExactly("tag rules: expected an object, got an array");
+        assertThat(problems("{\"streams\": {\"a\": 1}, \"labels\": []}")).containsExactly(
+                "tag rules: labels: expected an object, got an array",
+                "tag rules: streams.a: expected an object, got 1");
+        Path file = Files.writeString(dir.resolve("rules.json"), "{\"defaults\": {\"threshold\": 2}}");
+        assertThatThrownBy(() -> TagRulesConfig.load(file))
+                .hasMessage("tag rules (" + file + "): defaults.threshold: 2 is outside (0, 1]");
     }
 
     @Test
@@ -105,6 +153,11 @@ class TagRulesConfigTest {
         TagRules typo = TagRulesConfig.parse("{\"listen\": [\"Dgo\"]}");
         assertThatThrownBy(() -> typo.validateLabels(model)).hasMessageContaining("listen[0]")
                 .hasMessageContaining("\"Dgo\"").hasMessageContaining("did you mean \"Dog\"");
+        TagRules several = TagRulesConfig.parse("{\"listen\": [\"Dgo\", \"Speech\", \"Sirne\"], \"labels\": {\"Kat\": {}}}");
+        assertThatThrownBy(() -> several.validateLabels(model)).hasMessage(String.join("\n",
+                "tag rules: labels: \"kat\" is neither a label of the model nor a group (did you mean \"Cat\"?)",
+                "tag rules: listen[0]: \"Dgo\" is neither a label of the model nor a group (did you mean \"Dog\"?)",
+                "tag rules: listen[2]: \"Sirne\" is neither a label of the model nor a group (did you mean \"Siren\"?)"));
         TagRules member = TagRulesConfig.parse("{\"streams\": {\"s-*\": {\"groups\": {\"pets\": [\"Cat\", \"Parrot\"]}}}}");
         assertThatThrownBy(() -> member.validateLabels(model)).hasMessageContaining("streams.s-*.groups.pets")
                 .hasMessageContaining("\"Parrot\"");
