@@ -2,6 +2,7 @@ package io.hearken.bench;
 
 import io.hearken.inference.engine.InferenceDevice;
 import io.hearken.platform.EmbeddedPlatform;
+import io.hearken.platform.PlatformSettings;
 import io.hearken.platform.TopicReaders;
 import com.sun.management.OperatingSystemMXBean;
 import io.hearken.featurizer.decode.DecodedAudio;
@@ -68,6 +69,7 @@ public final class StreamBench {
     }
 
     private final JobSettings settings;
+    private final PlatformSettings platformSettings;
     private final String profile;
     private final Duration chunkDuration;
     private final PrintStream out;
@@ -75,9 +77,16 @@ public final class StreamBench {
     /** Streams join over this much time from the start (zero: all at once). */
     private final Duration ramp;
 
+    /** On the default platform, without a metrics endpoint. */
     public StreamBench(JobSettings settings, String profile, Duration chunkDuration, Duration ramp, PrintStream out) {
+        this(settings, PlatformSettings.defaults().withMetricsPorts(Optional.empty()), profile, chunkDuration, ramp, out);
+    }
+
+    public StreamBench(JobSettings settings, PlatformSettings platformSettings, String profile, Duration chunkDuration,
+                       Duration ramp, PrintStream out) {
         this.ramp = ramp;
         this.settings = settings;
+        this.platformSettings = platformSettings;
         this.profile = profile;
         this.chunkDuration = chunkDuration;
         this.out = out;
@@ -102,7 +111,7 @@ public final class StreamBench {
             throw io.hearken.error.HearkenException.config("bench stream: no WAV files in " + inputs);
         }
         long platformStart = System.nanoTime();
-        try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, Optional.empty(), Optional.empty())) {
+        try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, Optional.empty(), platformSettings)) {
             awaitPipelineReady(platform, clips.get(0));
             double readySeconds = (System.nanoTime() - platformStart) / 1e9;
             Instant start = Instant.now().plusSeconds(2);

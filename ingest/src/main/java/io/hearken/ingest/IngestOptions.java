@@ -33,7 +33,7 @@ public record IngestOptions(Duration chunkDuration, int maxChunkBytes, String pr
             .withDescription("Upper bound on one chunk's sample bytes; the default stays far below Kafka's 1 MiB "
                     + "message limit even at 192 kHz x 8 channels. Wide, fast audio gets shorter chunks.");
     public static final Field<String> PROFILE = Field.string("ingest.profile").withDefault("default")
-            .withValidator(Validators.matching("[A-Za-z0-9._-]+", "a profile name ([A-Za-z0-9._-])"))
+            .withValidator(Validators.matching("[A-Za-z0-9._-]+", "a name of letters, digits, '.', '_' and '-'"))
             .withDescription("Stream profile of the published streams: default (2 s windows, 1 s hop) or machine "
                     + "(1 s / 0.5 s, monitored by the anomaly sink); must be one of the job's profiles.");
 

@@ -66,7 +66,7 @@ class IngestSettingsTest {
         assertThat(LOADER.check(file)).extracting(Object::toString).containsExactly(
                 file + ":1: ingest.chunk.duration: '5ms' must be between 10ms and 10s",
                 file + ":2: ingest.max.chunk.bytes: 'lots' is not an integer (allowed: at least 1024)",
-                file + ":3: ingest.profile: 'two words' must be a profile name ([A-Za-z0-9._-])");
+                file + ":3: ingest.profile: 'two words' must be a name of letters, digits, '.', '_' and '-'");
     }
 
     @Test
