@@ -88,7 +88,7 @@ public final class HearkenCli extends CommandGroup {
         return ModelLocator.resolve(Optional.ofNullable(option), System.getenv(), ModelLocator.projectRoot());
     }
 
-    @Command(name = "demo", description = "Start broker, registry, streaming job, sinks and ingest in this process; "
+    @Command(name = "demo", mixinStandardHelpOptions = true, description = "Start broker, registry, streaming job, sinks and ingest in this process; "
             + "publish WAV files as streams and print the events.")
     static final class Demo implements Callable<Integer> {
         @Option(names = "--input", required = true, arity = "1..*", description = "WAV files or folders of WAV files.")
@@ -180,7 +180,7 @@ public final class HearkenCli extends CommandGroup {
         }
     }
 
-    @Command(name = "tag", description = "Tag audio files offline (no Kafka) with the same front end and model.")
+    @Command(name = "tag", mixinStandardHelpOptions = true, description = "Tag audio files offline (no Kafka) with the same front end and model.")
     static final class Tag implements Callable<Integer> {
         @Parameters(arity = "1..*", description = "WAV files.")
         List<Path> files;

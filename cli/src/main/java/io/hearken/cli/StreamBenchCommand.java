@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code bin/hearken bench stream}: how many real-time streams the job keeps up with on this machine. */
-@Command(name = "stream", description = "Publish N streams of real recordings at real-time pace through the embedded "
+@Command(name = "stream", mixinStandardHelpOptions = true, description = "Publish N streams of real recordings at real-time pace through the embedded "
         + "stack and report sustained windows/s, streams that stayed real time, lag percentiles and CPU use.")
 final class StreamBenchCommand implements Callable<Integer> {
     /** The bench's chunks unless ingest.chunk.duration is set: what the README's figures were measured with. */
