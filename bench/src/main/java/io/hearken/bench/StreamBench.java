@@ -2,6 +2,7 @@ package io.hearken.bench;
 
 import io.hearken.inference.engine.InferenceDevice;
 import io.hearken.platform.EmbeddedPlatform;
+import io.hearken.platform.PlatformSettings;
 import io.hearken.platform.TopicReaders;
 import com.sun.management.OperatingSystemMXBean;
 import io.hearken.featurizer.decode.DecodedAudio;
@@ -103,6 +104,7 @@ public final class StreamBench {
     }
 
     private final JobSettings settings;
+    private final PlatformSettings platformSettings;
     private final String profile;
     private final Duration chunkDuration;
     private final PrintStream out;
@@ -110,9 +112,16 @@ public final class StreamBench {
     /** Streams join over this much time from the start (zero: all at once). */
     private final Duration ramp;
 
+    /** On the default platform, without a metrics endpoint. */
     public StreamBench(JobSettings settings, String profile, Duration chunkDuration, Duration ramp, PrintStream out) {
+        this(settings, PlatformSettings.defaults().withMetricsPorts(Optional.empty()), profile, chunkDuration, ramp, out);
+    }
+
+    public StreamBench(JobSettings settings, PlatformSettings platformSettings, String profile, Duration chunkDuration,
+                       Duration ramp, PrintStream out) {
         this.ramp = ramp;
         this.settings = settings;
+        this.platformSettings = platformSettings;
         this.profile = profile;
         this.chunkDuration = chunkDuration;
         this.out = out;
@@ -137,7 +146,7 @@ public final class StreamBench {
             throw HearkenException.config("bench stream: no WAV files in " + inputs);
         }
         long platformStart = System.nanoTime();
-        try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, Optional.empty(), Optional.empty());
+        try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings, Optional.empty(), platformSettings);
              KafkaConsumer<String, WindowResult> dirty = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().windows, "read_uncommitted");
              KafkaConsumer<String, WindowResult> clean = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().windows, "read_committed")) {
             awaitPipelineReady(platform, clips.get(0));

@@ -313,13 +313,15 @@ public final class AnomalyCommands {
 
     /** Options shared by the commands that compute features. */
     static final class FeatureOptions {
-        @Option(names = "--model", description = "Model directory (default: $HEARKEN_MODEL_DIR, then ../shared/models/efficientat-mn04).")
+        @Option(names = "--model", description = "Model directory (model.dir; default: $HEARKEN_MODEL_DIR, then ../shared/models/efficientat-mn04).")
         Path model;
         @Option(names = "--feature", description = "Model output scored (default ${DEFAULT-VALUE}).")
         String feature = AnomalySettings.defaults().featureName();
-        @Option(names = "--window", defaultValue = "PT1S", description = "Window length, as the stream's profile (default ${DEFAULT-VALUE}).")
+        @Option(names = "--window", defaultValue = "1s", converter = DurationConverter.class,
+                description = "Window length, as the stream's profile (default ${DEFAULT-VALUE}).")
         Duration window;
-        @Option(names = "--hop", defaultValue = "PT0.5S", description = "Hop between windows (default ${DEFAULT-VALUE}).")
+        @Option(names = "--hop", defaultValue = "0.5s", converter = DurationConverter.class,
+                description = "Hop between windows (default ${DEFAULT-VALUE}).")
         Duration hop;
         @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (default: all cores).")
         int threads;
@@ -354,21 +356,25 @@ public final class AnomalyCommands {
         String metric = AnomalySettings.METRIC.defaultText().orElseThrow();
         @Option(names = "--quantile", description = "Threshold quantile of the enrolment scores (default ${DEFAULT-VALUE}).")
         double quantile = ScorerConfig.defaults().quantile();
-        @Option(names = "--neighbour-gap", description = "Enrolment windows of one file closer than this are left out of each other's scores (default ${DEFAULT-VALUE}).")
+        @Option(names = "--neighbour-gap", converter = DurationConverter.class, description = "Enrolment windows of one file closer than this are left out of each other's scores (default ${DEFAULT-VALUE}).")
         Duration neighbourGap = ScorerConfig.defaults().neighbourGap();
         @Option(names = "--bank-cap", description = "Most enrolment vectors kept (default ${DEFAULT-VALUE}).")
         int bankCap = ScorerConfig.defaults().bankCap();
         @Option(names = "--consecutive", description = "Windows over threshold in a row that raise an event (default ${DEFAULT-VALUE}).")
         int consecutive = AnomalySettings.defaults().consecutive();
-        @Option(names = "--hold-off", description = "Time below threshold that closes an event (default ${DEFAULT-VALUE}).")
+        @Option(names = "--hold-off", converter = DurationConverter.class, description = "Time below threshold that closes an event (default ${DEFAULT-VALUE}).")
         Duration holdOff = AnomalySettings.defaults().holdOff();
         @Option(names = "--scores", description = "Also print every window's score.")
         boolean printScores;
+        @CommandLine.Mixin
+        ConfigOptions config = new ConfigOptions();
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
+            // Checks --config, HEARKEN_* and --set up front; the engine reads its settings from them once catalogued.
+            config.load(new NamedFlags(spec).set("--model", SettingsCatalog.Keys.MODEL_DIR, features.model));
             if (splitNormal != null && !(splitNormal > 0 && splitNormal < 1)) {
                 throw HearkenException.config("--split-normal must be in (0, 1), got " + splitNormal);
             }
@@ -400,12 +406,25 @@ public final class AnomalyCommands {
         String stream;
         @Option(names = "--group", description = "Address this machine group instead of the stream's group.")
         String group;
-        @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Kafka (default ${DEFAULT-VALUE}).")
+        @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Kafka (kafka.bootstrap.servers; default ${DEFAULT-VALUE}).")
         String bootstrapServers;
-        @Option(names = "--registry-url", defaultValue = "http://localhost:8081", description = "Schema Registry (default ${DEFAULT-VALUE}).")
+        @Option(names = "--registry-url", defaultValue = "http://localhost:8081", description = "Schema Registry (schema.registry.url; default ${DEFAULT-VALUE}).")
         String registryUrl;
-        @Option(names = "--timeout", defaultValue = "PT30S", description = "Give up publishing after this long (default ${DEFAULT-VALUE}).")
+        @Option(names = "--timeout", defaultValue = "30s", converter = DurationConverter.class,
+                description = "Give up publishing after this long (default ${DEFAULT-VALUE}).")
         Duration timeout;
+        @CommandLine.Mixin
+        ConfigOptions config = new ConfigOptions();
+
+        /**
+         * Checks --config, HEARKEN_* and --set up front; the connection and engine settings are read from them once
+         * their groups are catalogued.
+         */
+        void loadSettings(CommandLine.Model.CommandSpec command, Path model) {
+            config.load(new NamedFlags(command).set("--bootstrap-servers", SettingsCatalog.Keys.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers)
+                    .set("--registry-url", SettingsCatalog.Keys.SCHEMA_REGISTRY_URL, registryUrl)
+                    .set("--model", SettingsCatalog.Keys.MODEL_DIR, model));
+        }
 
         void publish(List<AnomalyControl> records, PrintWriter out) {
             Topic<String, AnomalyControl> topic = new HearkenTopics(RegistryClients.create(registryUrl)).anomalyControl;
@@ -492,6 +511,7 @@ public final class AnomalyCommands {
 
         @Override
         public Integer call() {
+            target.loadSettings(spec, features.model);
             if (batch < 1) {
                 throw HearkenException.config("--batch must be >= 1, got " + batch);
             }
@@ -528,6 +548,7 @@ public final class AnomalyCommands {
 
         @Override
         public Integer call() {
+            target.loadSettings(spec, null);
             target.publish(List.of(control(target.stream, target.group, AnomalyAction.FINISH_ENROLMENT,
                     AnomalySettings.defaults().featureName(), "", List.of())), spec.commandLine().getOut());
             return HearkenCli.EXIT_OK;
@@ -545,6 +566,7 @@ public final class AnomalyCommands {
 
         @Override
         public Integer call() {
+            target.loadSettings(spec, null);
             target.publish(List.of(control(target.stream, target.group, AnomalyAction.RESET,
                     AnomalySettings.defaults().featureName(), "", List.of())), spec.commandLine().getOut());
             return HearkenCli.EXIT_OK;

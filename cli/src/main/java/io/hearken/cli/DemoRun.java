@@ -2,6 +2,7 @@ package io.hearken.cli;
 
 import io.hearken.platform.EmbeddedPlatform;
 import io.hearken.platform.TopicReaders;
+import io.hearken.config.HearkenConfig;
 import io.hearken.error.ErrorKind;
 import io.hearken.error.HearkenException;
 import io.hearken.ingest.FileIngester;
@@ -53,8 +54,11 @@ final class DemoRun {
         this.err = err;
     }
 
-    /** Returns the report of what was ingested; with {@code exitWhenDone} returns only after all events are printed. */
-    FileIngester.Report run(List<Path> inputs, String profile, boolean json, boolean exitWhenDone, Duration timeout)
+    /**
+     * Returns the report of what was ingested; with {@code exitWhenDone} returns only after all events are printed.
+     * Ingests with the {@code ingest} settings of {@code settings}.
+     */
+    FileIngester.Report run(List<Path> inputs, HearkenConfig settings, boolean json, boolean exitWhenDone, Duration timeout)
             throws Exception {
         Instant captureStart = Instant.now();
         EventFormatter format = new EventFormatter(json, captureStart.getEpochSecond() * 1_000_000L + captureStart.getNano() / 1000);
@@ -64,9 +68,9 @@ final class DemoRun {
              KafkaConsumer<String, AnomalyEvent> anomalies = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().anomalies, COMMITTED);
              KafkaConsumer<String, DeadLetter> deadLetters = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().deadLetters, COMMITTED)) {
             FileIngester.Report report;
-            try (Producer<String, AudioChunk> producer = IngestProducers.create(platform.bootstrapServers(), platform.topics().chunks)) {
-                IngestOptions options = new IngestOptions(IngestOptions.DEFAULT_CHUNK_DURATION, IngestOptions.DEFAULT_MAX_CHUNK_BYTES,
-                        profile, captureStart);
+            try (Producer<String, AudioChunk> producer = IngestProducers.create(platform.bootstrapServers(),
+                    platform.topics().chunks, IngestProducers.Settings.from(settings))) {
+                IngestOptions options = IngestOptions.from(settings, captureStart);
                 report = new FileIngester(producer, platform.topics().chunks, options).ingest(inputs);
             }
             for (FileIngester.Failure failure : report.failures()) {

@@ -15,15 +15,24 @@ import io.hearken.sinks.alerts.WebhookAlerter;
 import io.hearken.sinks.tags.TagRules;
 import io.hearken.sinks.tags.TagRulesConfig;
 import io.hearken.inference.engine.Labels;
+import io.hearken.cli.SettingsCatalog.Keys;
+import io.hearken.config.HearkenConfig;
+import io.hearken.ingest.IngestOptions;
+import io.hearken.platform.PlatformSettings;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,7 +40,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "hearken", mixinStandardHelpOptions = true, version = "hearken 0.1.0",
         description = "Listens to many live audio streams and turns them into events.",
         subcommands = {HearkenCli.Demo.class, HearkenCli.Tag.class, BenchCommands.class, ModelsCommand.class,
-                AnomalyCommands.Anomaly.class, AnomalyCommands.Eval.class})
+                AnomalyCommands.Anomaly.class, AnomalyCommands.Eval.class, ConfigCommand.class})
 public final class HearkenCli extends CommandGroup {
     static final int EXIT_OK = 0;
     static final int EXIT_INPUT_FAILED = 1;
@@ -43,18 +52,28 @@ public final class HearkenCli extends CommandGroup {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        return withConventions(new CommandLine(new HearkenCli()), new java.io.PrintWriter(out, true),
-                new java.io.PrintWriter(err, true)).execute(args);
+        return withConventions(new CommandLine(new HearkenCli()), new PrintWriter(out, true),
+                new PrintWriter(err, true)).execute(args);
     }
 
     /**
      * The CLI's output streams and error convention on {@code cli} (the whole CLI or one command of it, in tests): a
      * {@link HearkenException} prints {@code error: <message>} and exits {@link #EXIT_USAGE} for CONFIG errors,
-     * {@link #EXIT_ERROR} for the others.
+     * {@link #EXIT_ERROR} for the others; a bad argument (unknown option, a value that does not convert) prints
+     * {@code error: <message>} and where to find the usage, and exits {@link #EXIT_USAGE}.
      */
-    static CommandLine withConventions(CommandLine cli, java.io.PrintWriter out, java.io.PrintWriter err) {
+    static CommandLine withConventions(CommandLine cli, PrintWriter out, PrintWriter err) {
         cli.setOut(out);
         cli.setErr(err);
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine command = e.getCommandLine();
+            PrintWriter to = command.getErr();
+            to.println("error: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, to);
+            to.println("(see " + command.getCommandSpec().qualifiedName() + " --help)");
+            to.flush();
+            return EXIT_USAGE;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof HearkenException he) {
                 commandLine.getErr().println("error: " + he.getMessage());
@@ -69,7 +88,7 @@ public final class HearkenCli extends CommandGroup {
         return ModelLocator.resolve(Optional.ofNullable(option), System.getenv(), ModelLocator.projectRoot());
     }
 
-    @Command(name = "demo", description = "Start broker, registry, streaming job, sinks and ingest in this process; "
+    @Command(name = "demo", mixinStandardHelpOptions = true, description = "Start broker, registry, streaming job, sinks and ingest in this process; "
             + "publish WAV files as streams and print the events.")
     static final class Demo implements Callable<Integer> {
         @Option(names = "--input", required = true, arity = "1..*", description = "WAV files or folders of WAV files.")
@@ -78,49 +97,68 @@ public final class HearkenCli extends CommandGroup {
         boolean exitWhenDone;
         @Option(names = "--json", description = "Print one JSON object per event.")
         boolean json;
-        @Option(names = "--model", description = "Model directory (default: $HEARKEN_MODEL_DIR, then ../shared/models/efficientat-mn04).")
+        @Mixin
+        ConfigOptions config = new ConfigOptions();
+        @Option(names = "--model", description = "Model directory (model.dir; default: $HEARKEN_MODEL_DIR, then ../shared/models/efficientat-mn04).")
         Path model;
-        @Option(names = "--timeout", defaultValue = "PT20M", description = "Give up after this long with --exit-when-done (ISO-8601, default ${DEFAULT-VALUE}).")
+        @Option(names = "--timeout", defaultValue = "20m", converter = DurationConverter.class,
+                description = "Give up after this long with --exit-when-done (default ${DEFAULT-VALUE}).")
         Duration timeout;
-        @Option(names = "--parallelism", defaultValue = "1", description = "Flink job parallelism (default ${DEFAULT-VALUE}).")
+        @Option(names = "--parallelism", defaultValue = "1", description = "Flink job parallelism (job.parallelism; default ${DEFAULT-VALUE}).")
         int parallelism;
-        @Option(names = "--tag-rules", description = "JSON file of tag rules (thresholds, loudness gate, groups, listen "
-                + "list, per-stream overrides); default: threshold 0.3, hold-off 1.5 s.")
+        @Option(names = "--tag-rules", description = "JSON file of tag rules (sinks.tags.rules: thresholds, loudness gate, "
+                + "groups, listen list, per-stream overrides); default: threshold 0.3, hold-off 1.5 s.")
         Path tagRules;
-        @Option(names = "--alerts", description = "JSON file of webhook alert rules and endpoints (see README); "
-                + "matching events are POSTed as CloudEvents with retries, failures dead-lettered.")
+        @Option(names = "--alerts", description = "JSON file of webhook alert rules and endpoints (sinks.alerts.rules; see "
+                + "README); matching events are POSTed as CloudEvents with retries, failures dead-lettered.")
         Path alerts;
-        @Option(names = "--profile", defaultValue = "default", description = "Stream profile of the inputs: default "
+        @Option(names = "--profile", description = "Stream profile of the inputs (ingest.profile): default "
                 + "(2 s windows, 1 s hop) or machine (1 s / 0.5 s; monitored by the anomaly sink: each stream enrols "
-                + "its first 60 s as normal, then anomalies raise events). Default ${DEFAULT-VALUE}.")
+                + "its first 60 s as normal, then anomalies raise events).")
         String profile;
-        @Option(names = "--anomaly-settings", description = "Properties file of sinks.anomaly.* settings (enrol.duration.ms, "
-                + "feature, k, consecutive, group.<stream>=<machine>, ...; see AnomalySettings).")
+        @Option(names = "--anomaly-settings", paramLabel = "FILE", description = "Properties file of sinks.anomaly.* "
+                + "settings only (enrol.duration.ms, feature, k, consecutive, group.<stream>=<machine>, ...), read "
+                + "above --config and HEARKEN_* variables, below --set.")
         Path anomalySettings;
-        @Option(names = "--metrics-port", defaultValue = "9249-9299",
-                description = "Port or range for the job's Prometheus metrics endpoint, or 'none' (default ${DEFAULT-VALUE}).")
+        @Option(names = "--metrics-port", description = "Port or range for the job's Prometheus metrics endpoint, or "
+                + "none (platform.metrics.port).")
         String metricsPort;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        /** The named flags as settings; the job's, engine's and sinks' are read here until their groups are catalogued. */
+        HearkenConfig settings(Map<String, String> environment) {
+            return config.load(environment, new NamedFlags(spec)
+                    .file("--anomaly-settings", anomalySettings, Keys.SINKS_ANOMALY_PREFIX)
+                    .set("--model", Keys.MODEL_DIR, model)
+                    .set("--parallelism", Keys.JOB_PARALLELISM, parallelism)
+                    .set("--tag-rules", Keys.SINKS_TAGS_RULES, tagRules)
+                    .set("--alerts", Keys.SINKS_ALERTS_RULES, alerts)
+                    .set("--profile", IngestOptions.PROFILE.key(), profile)
+                    .set("--metrics-port", PlatformSettings.METRICS_PORT.key(), metricsPort));
+        }
+
         @Override
         public Integer call() throws Exception {
-            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
+            // Every setting is checked before anything starts.
+            HearkenConfig settings = settings(System.getenv());
+            PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
             Path modelDir = modelDir(model);
-            JobSettings settings = JobSettings.defaults(modelDir.toString()).withParallelism(parallelism);
+            JobSettings job = JobSettings.defaults(modelDir.toString()).withParallelism(parallelism);
             TagRules rules = tagRules == null ? TagRules.defaults() : TagRulesConfig.load(tagRules);
             rules.validateLabels(Labels.load(modelDir.resolve(ModelLocator.LABELS_FILE)).all());
             AlertRules alertRules = alerts == null ? null : AlertRules.load(alerts); // bad rules fail before anything starts
-            if (!settings.profiles().containsKey(profile)) {
-                throw HearkenException.config("--profile: unknown stream profile '" + profile + "' (known: "
-                        + settings.profiles().keySet() + ")");
+            String streamProfile = settings.get(IngestOptions.PROFILE);
+            if (!job.profiles().containsKey(streamProfile)) {
+                throw HearkenException.config(IngestOptions.PROFILE.key() + ": unknown stream profile '" + streamProfile
+                        + "' (known: " + job.profiles().keySet() + ")"
+                        + settings.origin(IngestOptions.PROFILE.key()).map(o -> ", from " + o).orElse(""));
             }
             AnomalySettings anomalies = anomalySettings == null ? AnomalySettings.defaults()
                     : AnomalySettings.load(anomalySettings);
-            try (EmbeddedPlatform platform = EmbeddedPlatform.start(settings,
-                    Optional.of(new EmbeddedPlatform.SinkSettings(rules, anomalies)),
-                    "none".equals(metricsPort) ? Optional.empty() : Optional.of(metricsPort))) {
+            try (EmbeddedPlatform platform = EmbeddedPlatform.start(job,
+                    Optional.of(new EmbeddedPlatform.SinkSettings(rules, anomalies)), PlatformSettings.from(settings))) {
                 // Ctrl-C: stop the job, sinks and broker cleanly and remove their temporary files.
                 Thread cleanup = new Thread(platform::close, "hearken-shutdown");
                 Runtime.getRuntime().addShutdownHook(cleanup);
@@ -131,7 +169,7 @@ public final class HearkenCli extends CommandGroup {
                     if (alerter != null) {
                         alerter.start();
                     }
-                    report = new DemoRun(platform, out, System.err).run(inputs, profile, json, exitWhenDone, timeout);
+                    report = new DemoRun(platform, out, System.err).run(inputs, settings, json, exitWhenDone, timeout);
                 }
                 if (report.published().isEmpty() && report.failures().isEmpty()) {
                     System.err.println("error: no WAV files found in " + inputs);
@@ -142,7 +180,7 @@ public final class HearkenCli extends CommandGroup {
         }
     }
 
-    @Command(name = "tag", description = "Tag audio files offline (no Kafka) with the same front end and model.")
+    @Command(name = "tag", mixinStandardHelpOptions = true, description = "Tag audio files offline (no Kafka) with the same front end and model.")
     static final class Tag implements Callable<Integer> {
         @Parameters(arity = "1..*", description = "WAV files.")
         List<Path> files;
@@ -152,15 +190,23 @@ public final class HearkenCli extends CommandGroup {
         boolean json;
         @Option(names = "--outputs", split = ",", description = "Model outputs to print with --json: logits, embedding, mid, late, hidden.")
         List<String> outputs = List.of();
-        @Option(names = "--model", description = "Model directory.")
+        @Option(names = "--model", description = "Model directory (model.dir).")
         Path model;
-        @Option(names = "--window", defaultValue = "PT2S", description = "Window length (ISO-8601, default ${DEFAULT-VALUE}).")
+        @Option(names = "--window", defaultValue = "2s", converter = DurationConverter.class,
+                description = "Window length (default ${DEFAULT-VALUE}).")
         Duration window;
-        @Option(names = "--hop", defaultValue = "PT1S", description = "Hop between windows (default ${DEFAULT-VALUE}).")
+        @Option(names = "--hop", defaultValue = "1s", converter = DurationConverter.class,
+                description = "Hop between windows (default ${DEFAULT-VALUE}).")
         Duration hop;
+        @Mixin
+        ConfigOptions config = new ConfigOptions();
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
+            // Checks --config, HEARKEN_* and --set up front; the engine reads its settings from them once catalogued.
+            config.load(new NamedFlags(spec).set("--model", Keys.MODEL_DIR, model));
             StreamProfile profile = new StreamProfile("cli", window, hop);
             int failures = 0;
             try (AudioTagger tagger = AudioTagger.load(modelDir(model), Runtime.getRuntime().availableProcessors())) {

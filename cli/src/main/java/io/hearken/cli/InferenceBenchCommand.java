@@ -1,6 +1,7 @@
 package io.hearken.cli;
 
 import io.hearken.bench.InferenceBench;
+import io.hearken.cli.SettingsCatalog.Keys;
 import io.hearken.error.HearkenException;
 import io.hearken.inference.engine.InferenceDevice;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,9 +23,9 @@ import picocli.CommandLine.Spec;
                 + "p50/p99 latency per batch, and the dynamic-batching path; compared with PyTorch eager (1 thread, "
                 + "batch 32 of 1 s windows: 54.5 ms = 587 audio-s/s; goal 1.5x).")
 public final class InferenceBenchCommand implements Callable<Integer> {
-    @Option(names = "--model", description = "Model directory (default: $HEARKEN_MODEL_DIR, then ../shared/models/efficientat-mn04).")
+    @Option(names = "--model", description = "Model directory (model.dir; default: $HEARKEN_MODEL_DIR, then ../shared/models/efficientat-mn04).")
     Path model;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda[:N] or auto (default ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda[:N] or auto (inference.device; default ${DEFAULT-VALUE}).")
     String device;
     @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "Intra-op thread counts (default ${DEFAULT-VALUE}).")
     List<Integer> threads;
@@ -35,7 +37,8 @@ public final class InferenceBenchCommand implements Callable<Integer> {
     double seconds;
     @Option(names = "--producers", defaultValue = "32", description = "Producer threads of the dynamic-batching row; 0 skips it (default ${DEFAULT-VALUE}).")
     int producers;
-
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
     @Spec
     CommandSpec spec;
 
@@ -45,6 +48,8 @@ public final class InferenceBenchCommand implements Callable<Integer> {
             throw HearkenException.config("bench inference: --seconds must be a number of seconds, got " + seconds);
         }
         InferenceDevice dev = InferenceDevice.parse(device);
+        // Checks --config, HEARKEN_* and --set up front; the engine reads its settings from them once catalogued.
+        config.load(new NamedFlags(spec).set("--model", Keys.MODEL_DIR, model).set("--device", Keys.INFERENCE_DEVICE, device));
         Path dir = HearkenCli.modelDir(model);
         InferenceBench.Options options = new InferenceBench.Options(dir, dev, threads, batches, frames,
                 Duration.ofMillis(Math.round(seconds * 1000)), producers);

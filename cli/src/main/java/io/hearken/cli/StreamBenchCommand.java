@@ -1,20 +1,32 @@
 package io.hearken.cli;
 
 import io.hearken.bench.StreamBench;
+import io.hearken.cli.SettingsCatalog.Keys;
+import io.hearken.config.HearkenConfig;
 import io.hearken.error.HearkenException;
+import io.hearken.ingest.IngestOptions;
 import io.hearken.job.JobSettings;
 import io.hearken.inference.engine.StreamProfile;
+import io.hearken.platform.PlatformSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code bin/hearken bench stream}: how many real-time streams the job keeps up with on this machine. */
-@Command(name = "stream", description = "Publish N streams of real recordings at real-time pace through the embedded "
+@Command(name = "stream", mixinStandardHelpOptions = true, description = "Publish N streams of real recordings at real-time pace through the embedded "
         + "stack and report sustained windows/s, streams that stayed real time, lag percentiles and CPU use.")
 final class StreamBenchCommand implements Callable<Integer> {
+    /** The bench's chunks unless ingest.chunk.duration is set: what the README's figures were measured with. */
+    static final Duration BENCH_CHUNK = Duration.ofMillis(250);
+
     @Option(names = "--streams", defaultValue = "50", description = "Concurrent streams (default ${DEFAULT-VALUE}).")
     int streams;
     @Option(names = "--duration", defaultValue = "60", description = "Seconds measured once warmed up (default ${DEFAULT-VALUE}).")
@@ -33,38 +45,62 @@ final class StreamBenchCommand implements Callable<Integer> {
     boolean realtime;
     @Option(names = "--input", required = true, arity = "1..*", description = "WAV files or folders, looped per stream.")
     List<Path> inputs;
-    @Option(names = "--profile", defaultValue = "default", description = "default (2 s / 1 s) or machine (1 s / 0.5 s).")
+    @Option(names = "--profile", description = "default (2 s / 1 s) or machine (1 s / 0.5 s) (ingest.profile).")
     String profile;
-    @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default ${DEFAULT-VALUE}).")
+    @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (job.parallelism; default ${DEFAULT-VALUE}).")
     int parallelism;
-    @Option(names = "--model", description = "Model directory.")
+    @Option(names = "--model", description = "Model directory (model.dir).")
     Path model;
-    @Option(names = "--chunk-ms", defaultValue = "250", description = "Audio per published chunk (default ${DEFAULT-VALUE}); "
-            + "a window is complete only when the chunk after its end arrives (resampler look-ahead), so this bounds latency.")
-    int chunkMillis;
-    @Option(names = "--checkpoint-ms", defaultValue = "1000", description = "Checkpoint interval (default ${DEFAULT-VALUE}): "
-            + "exactly-once output becomes visible to read_committed consumers at each checkpoint.")
+    @Option(names = "--chunk-ms", description = "Audio per published chunk (ingest.chunk.duration; default 250 for the "
+            + "bench); a window is complete only when the chunk after its end arrives (resampler look-ahead), so this bounds latency.")
+    Integer chunkMillis;
+    @Option(names = "--checkpoint-ms", defaultValue = "1000", description = "Checkpoint interval (job.checkpoint.interval; "
+            + "default ${DEFAULT-VALUE}): exactly-once output becomes visible to read_committed consumers at each checkpoint.")
     int checkpointMillis;
     @Option(names = "--inference-capacity", description = "Windows in inference at once per task (job.inference.capacity; "
             + "default: the job's, one batch). In-flight windows are written into every checkpoint.")
     Integer inferenceCapacity;
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
+    @Spec
+    CommandSpec spec;
+
+    HearkenConfig settings(Map<String, String> environment) {
+        return config.load(environment, new NamedFlags(spec)
+                .set("--profile", IngestOptions.PROFILE.key(), profile)
+                .set("--chunk-ms", IngestOptions.CHUNK_DURATION.key(), chunkMillis == null ? null : Duration.ofMillis(chunkMillis))
+                .set("--parallelism", Keys.JOB_PARALLELISM, parallelism)
+                .set("--model", Keys.MODEL_DIR, model)
+                .set("--checkpoint-ms", Keys.JOB_CHECKPOINT_INTERVAL, Duration.ofMillis(checkpointMillis))
+                .set("--inference-capacity", Keys.JOB_INFERENCE_CAPACITY, inferenceCapacity));
+    }
+
+    /** The platform as configured, but without a metrics endpoint unless one is set: the bench measures the job. */
+    static PlatformSettings platform(HearkenConfig settings) {
+        PlatformSettings platform = PlatformSettings.from(settings);
+        return settings.has(PlatformSettings.METRICS_PORT) ? platform : platform.withMetricsPorts(Optional.empty());
+    }
+
+    static Duration chunk(HearkenConfig settings) {
+        return settings.has(IngestOptions.CHUNK_DURATION) ? settings.get(IngestOptions.CHUNK_DURATION) : BENCH_CHUNK;
+    }
 
     @Override
     public Integer call() throws Exception {
-        if (streams < 1 || durationSeconds < 1 || warmupSeconds < 0 || maxWarmupSeconds < 0 || rampSeconds < 0
-                || chunkMillis < 1) {
-            throw HearkenException.config("bench stream: --streams, --duration and --chunk-ms must be "
-                    + ">= 1, --warmup, --max-warmup and --ramp >= 0 (got streams " + streams + ", duration "
-                    + durationSeconds + ", chunk-ms " + chunkMillis + ", warmup " + warmupSeconds + ", max-warmup "
-                    + maxWarmupSeconds + ", ramp " + rampSeconds + ")");
+        if (streams < 1 || durationSeconds < 1 || warmupSeconds < 0 || maxWarmupSeconds < 0 || rampSeconds < 0) {
+            throw HearkenException.config("bench stream: --streams and --duration must be >= 1, --warmup, --max-warmup "
+                    + "and --ramp >= 0 (got streams " + streams + ", duration " + durationSeconds + ", warmup "
+                    + warmupSeconds + ", max-warmup " + maxWarmupSeconds + ", ramp " + rampSeconds + ")");
         }
-        JobSettings settings = JobSettings.defaults(HearkenCli.modelDir(model).toString())
+        HearkenConfig settings = settings(System.getenv());
+        JobSettings job = JobSettings.defaults(HearkenCli.modelDir(model).toString())
                 .withParallelism(parallelism).withCheckpointInterval(Duration.ofMillis(checkpointMillis));
         if (inferenceCapacity != null) {
-            settings = settings.withInFlightWindows(inferenceCapacity);
+            job = job.withInFlightWindows(inferenceCapacity);
         }
-        StreamProfile p = settings.profile(profile);
-        StreamBench bench = new StreamBench(settings, profile, Duration.ofMillis(chunkMillis),
+        String streamProfile = settings.get(IngestOptions.PROFILE);
+        StreamProfile p = job.profile(streamProfile);
+        StreamBench bench = new StreamBench(job, platform(settings), streamProfile, chunk(settings),
                 Duration.ofSeconds(rampSeconds), System.out);
         StreamBench.Result result = bench.run(inputs, streams, Duration.ofSeconds(durationSeconds),
                 Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(maxWarmupSeconds), realtime);

@@ -1,5 +1,6 @@
 package io.hearken.ingest;
 
+import io.hearken.error.ErrorKind;
 import io.hearken.error.HearkenException;
 import io.hearken.featurizer.decode.DecodedAudio;
 import io.hearken.featurizer.decode.WavDecoder;
@@ -90,10 +91,10 @@ public final class FileIngester {
                 ack.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new HearkenException(io.hearken.error.ErrorKind.TRANSIENT, "interrupted while publishing "
+                throw new HearkenException(ErrorKind.TRANSIENT, "interrupted while publishing "
                         + chunks.get(0).getStreamId(), e);
             } catch (ExecutionException e) {
-                throw new HearkenException(io.hearken.error.ErrorKind.TRANSIENT, "publishing stream "
+                throw new HearkenException(ErrorKind.TRANSIENT, "publishing stream "
                         + chunks.get(0).getStreamId() + " failed: " + e.getCause().getMessage(), e.getCause());
             }
         }

@@ -236,6 +236,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private Path dataDir;
         private final Properties overrides = new Properties();
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+        private int clientPort;
 
         private Builder() {
         }
@@ -256,6 +257,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         public Builder override(String key, String value) {
             overrides.setProperty(key, value);
+            return this;
+        }
+
+        /** The port clients connect to on 127.0.0.1; 0 (the default) takes a free one. */
+        public Builder clientPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("client port must be 0-65535, got " + port);
+            }
+            this.clientPort = port;
             return this;
         }
 
@@ -283,7 +293,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Path logDir = dataDir.resolve("kraft-combined-logs").toAbsolutePath();
         try {
             for (int attempt = 1; ; attempt++) {
-                int clientPort = freePort();
+                int clientPort = options.clientPort > 0 ? options.clientPort : freePort();
                 int controllerPort = freePort();
                 Properties props = brokerProps(logDir, clientPort, controllerPort, options.overrides);
                 KafkaConfig config;
@@ -298,7 +308,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     server.startup();
                 } catch (RuntimeException e) {
                     shutdownQuietly(server);
-                    if (attempt < MAX_PORT_ATTEMPTS && hasCause(e, BindException.class)) {
+                    boolean bindFailed = hasCause(e, BindException.class);
+                    if (bindFailed && options.clientPort > 0 && !isFree(options.clientPort)) {
+                        throw new HearkenException(ErrorKind.CONFIG, "embedded Kafka: port " + options.clientPort
+                                + " on 127.0.0.1 is in use; choose another or 0 for any free port", e);
+                    }
+                    if (attempt < MAX_PORT_ATTEMPTS && bindFailed) {
                         LOG.warn("embedded Kafka: port {} or {} was taken meanwhile, retrying with other ports",
                                 clientPort, controllerPort);
                         continue;
@@ -486,6 +501,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new HearkenException(ErrorKind.TRANSIENT, "embedded Kafka: cannot find a free localhost port", e);
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

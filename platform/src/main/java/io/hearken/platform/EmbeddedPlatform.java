@@ -1,10 +1,10 @@
 package io.hearken.platform;
 
+import io.hearken.error.ErrorKind;
+import io.hearken.error.HearkenException;
 import io.hearken.job.HearkenStreamingJob;
 import io.hearken.job.JobSettings;
 import io.hearken.job.KafkaConnectors;
-import io.hearken.platform.EmbeddedKafkaBroker;
-import io.hearken.platform.InProcessSchemaRegistry;
 import io.hearken.schemas.serde.RegistryClients;
 import io.hearken.schemas.topics.HearkenTopics;
 import io.hearken.schemas.topics.TopicNames;
@@ -18,7 +18,11 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.client.SchemaRegistryClient;
@@ -31,29 +35,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedPlatform implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPlatform.class);
-    /** Partitions per topic: streams spread over them by key; enough for a laptop's cores. */
-    static final int PARTITIONS = 4;
 
-    private final EmbeddedKafkaBroker broker;
-    private final InProcessSchemaRegistry registry;
+    private final Infrastructure infrastructure;
     private final SchemaRegistryClient registryClient;
-    private final HearkenTopics topics;
     private final JobClient job;
     private final SinksApp sinks;
     private final SinksApp anomalySink;
-    private final Path workDir;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The temporary working directory, or null when it is the configured {@code platform.data.dir}. */
+    private final Path deleteOnClose;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedPlatform(EmbeddedKafkaBroker broker, InProcessSchemaRegistry registry, SchemaRegistryClient registryClient,
-                             HearkenTopics topics, JobClient job, SinksApp sinks, SinksApp anomalySink, Path workDir) {
-        this.broker = broker;
-        this.registry = registry;
+    private EmbeddedPlatform(Infrastructure infrastructure, SchemaRegistryClient registryClient, JobClient job,
+                             SinksApp sinks, SinksApp anomalySink, Path deleteOnClose) {
+        this.infrastructure = infrastructure;
         this.registryClient = registryClient;
-        this.topics = topics;
         this.job = job;
         this.sinks = sinks;
         this.anomalySink = anomalySink;
-        this.workDir = workDir;
+        this.deleteOnClose = deleteOnClose;
     }
 
     /** What the sinks of the platform do: tag rules (tags and captions) and the anomaly sink's settings. */
@@ -61,59 +60,113 @@ public final class EmbeddedPlatform implements AutoCloseable {
     }
 
     /**
+     * Starts with the default {@link PlatformSettings} but the metrics endpoint given.
+     *
      * @param sinks        what the sinks do, or empty to run without sinks (benchmarks of the job alone)
      * @param metricsPorts port or range (e.g. 9249-9299) for the Prometheus endpoint of the job's metrics, or
      *                     empty for none; a range lets several platforms run side by side
      */
-    public static EmbeddedPlatform start(JobSettings settings, java.util.Optional<SinkSettings> sinkSettings,
-                                         java.util.Optional<String> metricsPorts)
-            throws Exception {
-        Path workDir = Files.createTempDirectory("hearken-");
-        EmbeddedKafkaBroker broker = null;
-        InProcessSchemaRegistry registry = null;
+    public static EmbeddedPlatform start(JobSettings settings, Optional<SinkSettings> sinkSettings,
+                                         Optional<String> metricsPorts) throws Exception {
+        return start(settings, sinkSettings, PlatformSettings.defaults().withMetricsPorts(metricsPorts.map(PortRange::parse)));
+    }
+
+    /**
+     * @param sinkSettings what the sinks do, or empty to run without sinks (benchmarks of the job alone)
+     * @param platform     ports, partitions, data directory and metrics endpoint of the platform
+     */
+    public static EmbeddedPlatform start(JobSettings settings, Optional<SinkSettings> sinkSettings,
+                                         PlatformSettings platform) throws Exception {
+        Path workDir = workDir(platform);
+        // A directory the user named is theirs to keep; only a temporary one is deleted on close.
+        Path deleteOnClose = platform.dataDir().isPresent() ? null : workDir;
+        Infrastructure infrastructure = null;
         JobClient job = null;
         SinksApp sinks = null;
         SinksApp anomalySink = null;
         try {
-            broker = EmbeddedKafkaBroker.start();
-            registry = InProcessSchemaRegistry.start();
-            HearkenTopics topics = provisionTopics(broker, registry.url(), PARTITIONS);
-            SchemaRegistryClient client = RegistryClients.create(registry.url());
-            LOG.info("kafka at {}, schema registry at {}", broker.bootstrapServers(), registry.url());
+            infrastructure = Infrastructure.start(platform, workDir);
+            EmbeddedKafkaBroker broker = infrastructure.broker();
+            String registryUrl = infrastructure.registry().url();
+            HearkenTopics topics = infrastructure.topics();
+            SchemaRegistryClient client = RegistryClients.create(registryUrl);
+            LOG.info("kafka at {}, schema registry at {}, files in {}", broker.bootstrapServers(), registryUrl, workDir);
 
-            org.apache.flink.configuration.Configuration flinkConf = HearkenStreamingJob.flinkConfiguration(settings);
+            Configuration flinkConf = HearkenStreamingJob.flinkConfiguration(settings);
             // On disk, not in JobManager memory: that caps a checkpoint at 5 MB, a few dozen streams' audio buffers.
-            flinkConf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-            flinkConf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                    workDir.resolve("checkpoints").toUri().toString());
-            metricsPorts.ifPresent(ports -> {
+            flinkConf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            flinkConf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, workDir.resolve("checkpoints").toUri().toString());
+            platform.metricsPorts().ifPresent(ports -> {
                 flinkConf.setString("metrics.reporter.prom.factory.class",
                         "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-                flinkConf.setString("metrics.reporter.prom.port", ports);
+                flinkConf.setString("metrics.reporter.prom.port", ports.toString());
             });
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(settings.parallelism(), flinkConf);
             new HearkenStreamingJob(
-                    KafkaConnectors.chunkSource(broker.bootstrapServers(), registry.url(), settings),
-                    KafkaConnectors.windowSink(broker.bootstrapServers(), registry.url(), settings),
-                    KafkaConnectors.deadLetterSink(broker.bootstrapServers(), registry.url(), settings),
+                    KafkaConnectors.chunkSource(broker.bootstrapServers(), registryUrl, settings),
+                    KafkaConnectors.windowSink(broker.bootstrapServers(), registryUrl, settings),
+                    KafkaConnectors.deadLetterSink(broker.bootstrapServers(), registryUrl, settings),
                     settings).build(env);
             job = env.executeAsync("hearken-streaming-job");
 
             if (sinkSettings.isPresent()) {
                 sinks = SinksApp.tagsAndCaptions(topics, sinkSettings.get().tagRules(), CaptionSettings.defaults(),
-                        SinksApp.streamsConfig(broker.bootstrapServers(), registry.url(), SinksApp.DEFAULT_APPLICATION_ID,
+                        SinksApp.streamsConfig(broker.bootstrapServers(), registryUrl, SinksApp.DEFAULT_APPLICATION_ID,
                                 workDir.resolve("streams")));
                 sinks.start();
                 // Its own application (own consumer group and stores), as in production: see SinksApp.anomalies.
                 anomalySink = SinksApp.anomalies(topics, sinkSettings.get().anomalies(),
-                        SinksApp.streamsConfig(broker.bootstrapServers(), registry.url(), SinksApp.ANOMALY_APPLICATION_ID,
+                        SinksApp.streamsConfig(broker.bootstrapServers(), registryUrl, SinksApp.ANOMALY_APPLICATION_ID,
                                 workDir.resolve("streams-anomaly")));
                 anomalySink.start();
             }
-            return new EmbeddedPlatform(broker, registry, client, topics, job, sinks, anomalySink, workDir);
+            return new EmbeddedPlatform(infrastructure, client, job, sinks, anomalySink, deleteOnClose);
         } catch (Exception | Error e) {
-            closeQuietly(anomalySink, sinks, job, registry, broker, workDir);
+            closeQuietly(anomalySink, sinks, job, infrastructure, deleteOnClose);
             throw e;
+        }
+    }
+
+    /** The configured data directory (created if needed), else a fresh temporary one. */
+    private static Path workDir(PlatformSettings platform) throws IOException {
+        if (platform.dataDir().isEmpty()) {
+            return Files.createTempDirectory("hearken-");
+        }
+        Path dir = platform.dataDir().get();
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new HearkenException(ErrorKind.CONFIG, PlatformSettings.DATA_DIR.key() + ": cannot create " + dir + ": " + e, e);
+        }
+    }
+
+    /**
+     * The broker (its logs in {@code workDir/kafka}), the registry and every topic with its schemas, as
+     * {@code platform} says: the part of the platform below the job and the sinks.
+     */
+    record Infrastructure(EmbeddedKafkaBroker broker, InProcessSchemaRegistry registry, HearkenTopics topics)
+            implements AutoCloseable {
+        static Infrastructure start(PlatformSettings platform, Path workDir) {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(workDir.resolve("kafka"))
+                    .clientPort(platform.kafkaPort()).start();
+            InProcessSchemaRegistry registry = null;
+            try {
+                registry = InProcessSchemaRegistry.start(platform.registryPort());
+                return new Infrastructure(broker, registry, provisionTopics(broker, registry.url(), platform.partitions()));
+            } catch (RuntimeException | Error e) {
+                if (registry != null) {
+                    registry.close();
+                }
+                broker.close();
+                throw e;
+            }
+        }
+
+        /** In reverse order of starting. */
+        @Override
+        public void close() {
+            registry.close();
+            broker.close();
         }
     }
 
@@ -132,15 +185,15 @@ public final class EmbeddedPlatform implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return broker.bootstrapServers();
+        return infrastructure.broker().bootstrapServers();
     }
 
     public String registryUrl() {
-        return registry.url();
+        return infrastructure.registry().url();
     }
 
     public HearkenTopics topics() {
-        return topics;
+        return infrastructure.topics();
     }
 
     public SchemaRegistryClient registryClient() {
@@ -155,12 +208,12 @@ public final class EmbeddedPlatform implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            closeQuietly(anomalySink, sinks, job, registry, broker, workDir);
+            closeQuietly(anomalySink, sinks, job, infrastructure, deleteOnClose);
         }
     }
 
-    private static void closeQuietly(SinksApp anomalySink, SinksApp sinks, JobClient job, InProcessSchemaRegistry registry,
-                                     EmbeddedKafkaBroker broker, Path workDir) {
+    private static void closeQuietly(SinksApp anomalySink, SinksApp sinks, JobClient job, Infrastructure infrastructure,
+                                     Path deleteOnClose) {
         if (anomalySink != null) {
             anomalySink.close();
         }
@@ -174,17 +227,14 @@ public final class EmbeddedPlatform implements AutoCloseable {
                 LOG.warn("cancelling the streaming job: {}", e.toString());
             }
         }
-        if (registry != null) {
-            registry.close();
+        if (infrastructure != null) {
+            infrastructure.close();
         }
-        if (broker != null) {
-            broker.close();
-        }
-        if (workDir != null) {
-            try (Stream<Path> files = Files.walk(workDir)) {
+        if (deleteOnClose != null) {
+            try (Stream<Path> files = Files.walk(deleteOnClose)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
-                LOG.warn("cannot delete {}: {}", workDir, e.toString());
+                LOG.warn("cannot delete {}: {}", deleteOnClose, e.toString());
             }
         }
     }
