@@ -257,8 +257,8 @@ class BatchingPredictorTest {
     @Test
     void sharedBatcherLivesUntilTheLastRelease() {
         java.nio.file.Path dir = Fixtures.modelDir();
-        AudioTagger t = SharedTaggers.acquire(dir, 1);
-        SharedTaggers.acquire(dir, 1);
+        AudioTagger t = SharedTaggers.acquire(dir, EngineSettings.cpu(1));
+        SharedTaggers.acquire(dir, EngineSettings.cpu(1));
         BatchingPredictor b = SharedTaggers.batcher(dir, new BatchingConfig(8, Duration.ofMillis(1)));
         assertThat(SharedTaggers.batcher(dir, BatchingConfig.DEFAULT)).isSameAs(b);
         assertThat(b.tagger()).isSameAs(t);
