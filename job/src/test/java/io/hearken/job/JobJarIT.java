@@ -30,7 +30,7 @@ class JobJarIT {
             .resolve("models/efficientat-mn04").toAbsolutePath().normalize();
     /** Jars of this module's class path that the job jar must carry itself, so the child JVM does not get them. */
     private static final List<String> CARRIED = List.of("hearken-", "kafka-clients-", "flink-connector-kafka-",
-            "flink-connector-base-", "flink-sql-avro-confluent-registry-", "onnxruntime-", "avro-1.");
+            "flink-connector-base-", "flink-sql-avro-confluent-registry-", "onnxruntime", "avro-1.");
 
     private static Set<String> entries;
     private static Manifest manifest;
