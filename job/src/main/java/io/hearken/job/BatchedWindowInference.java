@@ -33,7 +33,8 @@ public final class BatchedWindowInference extends RichAsyncFunction<AudioWindow,
     @Override
     public void open(OpenContext openContext) {
         Path model = Path.of(settings.modelDir());
-        tagger = SharedTaggers.acquire(model, settings.intraOpThreads());
+        // On the TaskManager's own ONNX Runtime, which need not be the client's: cuda without CUDA fails here.
+        tagger = SharedTaggers.acquire(model, settings.engine().requireDeviceAvailable());
         batcher = SharedTaggers.batcher(model, settings.batching());
         var metrics = getRuntimeContext().getMetricGroup();
         inferred = metrics.counter("windowsInferred");

@@ -1,6 +1,5 @@
 package io.hearken.job;
 
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -25,8 +24,6 @@ public final class HearkenStreamingJob {
     private final Sink<WindowScores> windowSink;
     private final Sink<DeadLetterEvent> deadLetterSink;
     private final JobSettings settings;
-    /** A window not scored within this fails the job (and it restarts from the last checkpoint). */
-    static final Duration INFERENCE_TIMEOUT = Duration.ofMinutes(2);
 
     public HearkenStreamingJob(Source<ChunkEnvelope, ?, ?> source, Sink<WindowScores> windowSink,
                                Sink<DeadLetterEvent> deadLetterSink, JobSettings settings) {
@@ -57,7 +54,9 @@ public final class HearkenStreamingJob {
         return conf;
     }
 
+    /** Adds the job to {@code env}, after {@link JobSettings#checkRunnable() checking} what can fail before it runs. */
     public void build(StreamExecutionEnvironment env) {
+        settings.checkRunnable();
         ReassemblySettings reassembly = settings.reassembly();
         // Event time is the capture time; idle partitions must not hold back the streams of the others.
         WatermarkStrategy<ChunkEnvelope> watermarks = WatermarkStrategy
@@ -77,7 +76,7 @@ public final class HearkenStreamingJob {
         SingleOutputStreamOperator<AudioWindow> windows = DataStreamUtils.reinterpretAsKeyedStream(ordered, c -> c.streamId, Types.STRING)
                 .process(new StreamWindower(settings)).name("stream-windower").uid("stream-windower");
         // Ordered async I/O: windows of all streams in the task share model batches; each stream keeps its order.
-        AsyncDataStream.orderedWait(windows, new BatchedWindowInference(settings), INFERENCE_TIMEOUT.toMillis(),
+        AsyncDataStream.orderedWait(windows, new BatchedWindowInference(settings), settings.inferenceTimeout().toMillis(),
                         TimeUnit.MILLISECONDS, settings.inFlightWindows())
                 .name("window-inference").uid("window-inference")
                 .sinkTo(windowSink).name("audio-windows").uid("audio-windows");

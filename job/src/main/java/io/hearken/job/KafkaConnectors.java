@@ -11,11 +11,12 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-/** The job's Kafka source and sinks. */
+/**
+ * The job's Kafka source and sinks, from {@code kafka.bootstrap.servers} and {@code schema.registry.url}
+ * ({@code KafkaSettings}) and the job's settings (group id, delivery guarantee, transaction
+ * timeout).
+ */
 public final class KafkaConnectors {
-    public static final String GROUP_ID = "hearken-streaming-job";
-    /** Above the checkpoint interval plus recovery time, and within the broker's default 15 min maximum. */
-    static final String TRANSACTION_TIMEOUT_MS = String.valueOf(10 * 60 * 1000);
 
     private KafkaConnectors() {
     }
@@ -24,7 +25,7 @@ public final class KafkaConnectors {
         return KafkaSource.<ChunkEnvelope>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(TopicNames.AUDIO_CHUNKS)
-                .setGroupId(GROUP_ID)
+                .setGroupId(settings.groupId())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new ChunkDeserializer(registryUrl, settings.profiles().keySet()))
                 .setProperty("isolation.level", "read_committed")
@@ -51,7 +52,7 @@ public final class KafkaConnectors {
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(settings.exactlyOnce() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
-                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                .setProperty("transaction.timeout.ms", String.valueOf(settings.transactionTimeout().toMillis()))
                 .build();
     }
 }

@@ -1,13 +1,13 @@
 package io.hearken.job;
 
 import io.hearken.inference.engine.StreamProfile;
-import io.hearken.error.HearkenException;
 import io.hearken.featurizer.decode.DecodedAudio;
 import io.hearken.featurizer.dsp.FrontendConfig;
 import io.hearken.featurizer.decode.Pcm16;
 import io.hearken.featurizer.dsp.Resampler;
 import io.hearken.featurizer.dsp.StreamingMelFrontend;
-import io.hearken.inference.engine.SharedTaggers;
+import io.hearken.inference.engine.ModelManifest;
+import io.hearken.inference.engine.ModelPackage;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -53,27 +53,14 @@ public final class StreamWindower extends KeyedProcessFunction<String, ChunkEven
 
     @Override
     public void open(OpenContext openContext) {
-        // The front end is the model's: taken from its manifest through the JVM-wide shared session.
-        frontend = SharedTaggers.acquire(Path.of(settings.modelDir()), settings.intraOpThreads()).manifest().frontend().toConfig();
-        for (StreamProfile p : settings.profiles().values()) {
-            if (p.windowSamples(frontend.sampleRate()) % frontend.hop() != 0 || p.hopSamples(frontend.sampleRate()) % frontend.hop() != 0) {
-                throw HearkenException.config("profile " + p.name() + ": window " + p.window() + " and hop " + p.hop()
-                        + " must be whole numbers of the model's frame hop (" + frontend.hop() + " samples at "
-                        + frontend.sampleRate() + " Hz)");
-            }
-        }
+        // The front end is the model's, from its manifest alone: only the inference operator holds a session.
+        ModelManifest manifest = ModelPackage.locate(Path.of(settings.modelDir())).manifest();
+        settings.checkAgainst(manifest);
+        frontend = manifest.frontend().toConfig();
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("windower", WindowerState.class));
         var metrics = getRuntimeContext().getMetricGroup();
         chunksIn = metrics.counter("chunksIn");
         windowsOut = metrics.counter("windowsOut");
-    }
-
-    @Override
-    public void close() {
-        if (frontend != null) {
-            SharedTaggers.release(Path.of(settings.modelDir()));
-            frontend = null;
-        }
     }
 
     private int windowFrames(StreamProfile p) {

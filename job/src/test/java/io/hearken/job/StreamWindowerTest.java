@@ -2,8 +2,13 @@ package io.hearken.job;
 
 import io.hearken.inference.engine.WindowPlan;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hearken.config.HearkenConfig;
+import io.hearken.error.ErrorKind;
+import io.hearken.error.HearkenException;
 import io.hearken.featurizer.decode.DecodedAudio;
+import io.hearken.inference.engine.SharedTaggers;
 import io.hearken.featurizer.dsp.FrontendConfig;
 import io.hearken.featurizer.dsp.MelFrontend;
 import io.hearken.featurizer.decode.Pcm16;
@@ -12,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -77,6 +83,27 @@ class StreamWindowerTest {
             System.arraycopy(mel, b * totalFrames + (int) start, out, b * frames, frames);
         }
         return out;
+    }
+
+    /** The front end comes from the model's manifest: the windower never opens a session on the model. */
+    @Test
+    void readsOnlyTheManifestAndChecksTheProfilesAgainstIt() throws Exception {
+        var harness = harness();
+        assertThat(SharedTaggers.references(MODEL)).isZero();
+        harness.close();
+
+        JobSettings offFrames = JobSettings.from(HearkenConfig.fromRaw(JobSettings.GROUPS, Map.of("model.dir", MODEL.toString(),
+                "job.profile.machine.hop", "505ms")));
+        var bad = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new StreamWindower(offFrames)),
+                (ChunkEvent c) -> c.streamId, Types.STRING);
+        try {
+            assertThatThrownBy(bad::open).isInstanceOfSatisfying(HearkenException.class, e -> {
+                assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG);
+                assertThat(e.getMessage()).contains("job.profile.machine.hop: 505ms is not a whole number of the model's frames (10ms)");
+            });
+        } finally {
+            bad.close();
+        }
     }
 
     @Test

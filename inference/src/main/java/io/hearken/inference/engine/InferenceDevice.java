@@ -2,10 +2,12 @@ package io.hearken.inference.engine;
 
 import io.hearken.error.HearkenException;
 
+import java.io.Serializable;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
- * Where a model runs: the {@code inference.device} setting, {@code cpu | cuda[:N] | auto}.
+ * Where a model runs: the {@code inference.device} setting ({@link EngineSettings#DEVICE}), {@code cpu | cuda[:N] | auto}.
  * <ul>
  *   <li>{@code cpu}: the CPU execution provider.</li>
  *   <li>{@code cuda} or {@code cuda:N}: the CUDA execution provider on device N (default 0). Needs the GPU build
@@ -17,10 +19,14 @@ import java.util.Locale;
  * @param kind  the choice
  * @param index the CUDA device index (0 for cpu and auto)
  */
-public record InferenceDevice(Kind kind, int index) {
+public record InferenceDevice(Kind kind, int index) implements Serializable {
     public static final String SETTING = "inference.device";
+    /** What the setting accepts, as the reference and error messages show it. */
+    public static final String ALLOWED = "cpu, cuda, cuda:N, auto";
     public static final InferenceDevice CPU = new InferenceDevice(Kind.CPU, 0);
     public static final InferenceDevice AUTO = new InferenceDevice(Kind.AUTO, 0);
+
+    private static final Pattern CUDA_INDEX = Pattern.compile("[0-9]{1,4}");
 
     public enum Kind { CPU, CUDA, AUTO }
 
@@ -37,12 +43,21 @@ public record InferenceDevice(Kind kind, int index) {
         return new InferenceDevice(Kind.CUDA, index);
     }
 
-    /** Parses {@code cpu}, {@code auto}, {@code cuda} or {@code cuda:N} (case and surrounding blanks ignored). */
+    /**
+     * Parses {@code cpu}, {@code auto}, {@code cuda} or {@code cuda:N} (case and surrounding blanks ignored); a bad
+     * value is a CONFIG error naming the setting and the allowed values.
+     */
     public static InferenceDevice parse(String value) {
-        if (value == null || value.isBlank()) {
-            throw HearkenException.config(SETTING + " must be cpu, cuda, cuda:N or auto, got an empty value");
+        try {
+            return EngineSettings.DEVICE.parse(value == null ? "" : value);
+        } catch (IllegalArgumentException e) {
+            throw HearkenException.config(SETTING + ": " + e.getMessage());
         }
-        String v = value.trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** The parser of {@link EngineSettings#DEVICE}: reports a bad value the way {@code Field} parsers do. */
+    static InferenceDevice parseValue(String value) {
+        String v = value.strip().toLowerCase(Locale.ROOT);
         switch (v) {
             case "cpu":
                 return CPU;
@@ -54,14 +69,12 @@ public record InferenceDevice(Kind kind, int index) {
                 break;
         }
         if (v.startsWith("cuda:")) {
-            String n = v.substring("cuda:".length());
-            if (n.matches("[0-9]{1,4}")) {
-                return cuda(Integer.parseInt(n));
+            if (CUDA_INDEX.matcher(v.substring("cuda:".length())).matches()) {
+                return cuda(Integer.parseInt(v.substring("cuda:".length())));
             }
-            throw HearkenException.config(SETTING + "=" + value.trim() + ": the CUDA device index must be a "
-                    + "non-negative integer (cuda:0, cuda:1, ...)");
+            throw new IllegalArgumentException("has a bad CUDA device index: use a non-negative integer (cuda:0, cuda:1, ...)");
         }
-        throw HearkenException.config(SETTING + " must be cpu, cuda, cuda:N or auto, got '" + value.trim() + "'");
+        throw new IllegalArgumentException(v.isEmpty() ? "is empty" : "is not allowed");
     }
 
     public boolean isCpu() {

@@ -1,5 +1,6 @@
 package io.hearken.inference.engine;
 
+import io.hearken.config.HearkenConfig;
 import io.hearken.error.ErrorKind;
 import io.hearken.error.HearkenException;
 
@@ -10,8 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Decides which model package directory to load. Order: {@code --model DIR}, then the environment variable
- * {@value #ENV_VAR}, then the checkout's default {@code <projectRoot>/../shared/models/efficientat-mn04}.
+ * Decides which model package directory to load. Order: {@code --model DIR} (for the commands) or the setting
+ * {@code model.dir} (for the job, {@link #resolve(HearkenConfig)}), then the environment variable {@value #ENV_VAR},
+ * then the checkout's default {@code <projectRoot>/../shared/models/efficientat-mn04}.
  * An explicitly named directory that does not exist is a CONFIG error (never silently fall through to the default:
  * the user asked for something specific). A directory that exists but is not a complete package is a MODEL error.
  * A package is a directory with a {@value ModelManifest#FILE_NAME} (see {@link ModelPackage}) or, without one,
@@ -25,6 +27,30 @@ public final class ModelLocator {
     public static final String HOME_PROPERTY = "hearken.home";
 
     private ModelLocator() {
+    }
+
+    /**
+     * The model directory of a configuration: {@link EngineSettings#MODEL_DIR} (which {@value #ENV_VAR} sets through
+     * the loader) when set, else the checkout's default under {@link #projectRoot()}. Errors as for
+     * {@link #resolve(Optional, Map, Path)}, naming the setting and where its value came from.
+     */
+    public static Path resolve(HearkenConfig config) {
+        return resolve(config, projectRoot());
+    }
+
+    static Path resolve(HearkenConfig config, Path projectRoot) {
+        Optional<Path> named = config.find(EngineSettings.MODEL_DIR);
+        if (named.isEmpty()) {
+            return resolve(Optional.empty(), Map.of(), projectRoot);
+        }
+        Path dir = named.get().toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            String key = EngineSettings.MODEL_DIR.key();
+            throw new HearkenException(ErrorKind.CONFIG, key + "=" + named.get()
+                    + config.origin(key).map(o -> " (" + o + ")").orElse("") + ": no such directory (" + dir + ")");
+        }
+        checkPackage(dir);
+        return dir;
     }
 
     public static Path resolve(Optional<Path> cliModelDir, Map<String, String> env, Path projectRoot) {
@@ -47,7 +73,8 @@ public final class ModelLocator {
             if (!Files.isDirectory(fallback)) {
                 throw new HearkenException(ErrorKind.CONFIG, "no model found. Put the model package (a directory with "
                         + MODEL_FILE + " and " + LABELS_FILE + ") at " + fallback
-                        + ", or name its directory with --model DIR or the environment variable " + ENV_VAR + ".");
+                        + ", or name its directory with --model DIR, the setting " + EngineSettings.MODEL_DIR.key()
+                        + " or the environment variable " + ENV_VAR + ".");
             }
             dir = fallback;
         }

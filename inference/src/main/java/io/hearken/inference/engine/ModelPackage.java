@@ -83,9 +83,16 @@ public final class ModelPackage {
         return p;
     }
 
+    /** {@link #locate(Path, ModelSearchPath)} on the default search path. */
+    public static ModelPackage locate(Path dir) {
+        return locate(dir, ModelSearchPath.defaults());
+    }
+
     /**
-     * Reads the manifest (or infers one for a manifest-less directory) and finds the files, without hashing or
-     * opening the model: cheap, for listings. {@link #load} is the validating entry point.
+     * Reads the manifest and finds the files without opening a session on the model: cheap, for listings and for
+     * what needs only the manifest (the job's front end). A manifest-less directory is hashed to find its known
+     * manifest; only when none matches is its manifest read off the graph, in a session closed at once.
+     * {@link #load} is the validating entry point.
      */
     public static ModelPackage locate(Path dir, ModelSearchPath searchPath) {
         Path abs = dir.toAbsolutePath().normalize();

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Creates ONNX Runtime sessions on the device {@link EngineSettings#device()} asks for. The CUDA paths are real
@@ -45,8 +46,7 @@ final class OrtSessions {
                     return new Opened(createCuda(env, model, file, settings, device.index()), device);
                 } catch (CudaUnavailable e) {
                     closeQuietly(e.cpuSession);
-                    throw new HearkenException(ErrorKind.CONFIG, InferenceDevice.SETTING + "=" + device + " but "
-                            + e.getMessage() + ": build with -Pgpu and run on a machine with a CUDA device", e);
+                    throw deviceUnavailable(device, e.getMessage(), e);
                 }
             case AUTO:
                 try {
@@ -60,6 +60,21 @@ final class OrtSessions {
             default:
                 return new Opened(createCpu(env, model, file, settings), InferenceDevice.CPU);
         }
+    }
+
+    /** The CONFIG error for a CUDA device that cannot be used, saying why and what would fix it. */
+    static HearkenException deviceUnavailable(InferenceDevice device, String reason, Throwable cause) {
+        return new HearkenException(ErrorKind.CONFIG, InferenceDevice.SETTING + "=" + device + " but " + reason
+                + ": build with -Pgpu and run on a machine with a CUDA device", cause);
+    }
+
+    /** Why this ONNX Runtime cannot run CUDA at all, or empty when it has the CUDA execution provider. */
+    static Optional<String> missingCudaProvider() {
+        if (OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+            return Optional.empty();
+        }
+        return Optional.of("this ONNX Runtime has no CUDA execution provider (the CPU-only onnxruntime artifact; "
+                + "available: " + OrtEnvironment.getAvailableProviders() + ")");
     }
 
     private static OrtSession.SessionOptions baseOptions(EngineSettings settings) throws OrtException {
@@ -92,9 +107,9 @@ final class OrtSessions {
 
     private static OrtSession createCuda(OrtEnvironment env, byte[] model, Path file, EngineSettings settings,
                                          int index) throws CudaUnavailable {
-        if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
-            throw new CudaUnavailable("this ONNX Runtime has no CUDA execution provider (the CPU-only onnxruntime "
-                    + "artifact; available: " + OrtEnvironment.getAvailableProviders() + ")", null, null);
+        Optional<String> missing = missingCudaProvider();
+        if (missing.isPresent()) {
+            throw new CudaUnavailable(missing.get(), null, null);
         }
         OrtSession.SessionOptions options;
         try {

@@ -32,11 +32,6 @@ public final class SharedTaggers {
         }
     }
 
-    /** {@link #acquire(Path, EngineSettings)} on the CPU with {@code threads} intra-op threads. */
-    public static AudioTagger acquire(Path modelDir, int threads) {
-        return acquire(modelDir, EngineSettings.cpu(threads));
-    }
-
     /**
      * Returns the shared tagger for {@code modelDir}, loading it on first use with {@code settings}. Later acquirers
      * get the existing session whatever settings they pass.

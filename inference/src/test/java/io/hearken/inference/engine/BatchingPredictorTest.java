@@ -1,5 +1,6 @@
 package io.hearken.inference.engine;
 
+import io.hearken.config.ConfigLoader;
 import io.hearken.error.ErrorKind;
 import io.hearken.error.HearkenException;
 import org.junit.jupiter.api.AfterAll;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -255,8 +257,8 @@ class BatchingPredictorTest {
     @Test
     void sharedBatcherLivesUntilTheLastRelease() {
         java.nio.file.Path dir = Fixtures.modelDir();
-        AudioTagger t = SharedTaggers.acquire(dir, 1);
-        SharedTaggers.acquire(dir, 1);
+        AudioTagger t = SharedTaggers.acquire(dir, EngineSettings.cpu(1));
+        SharedTaggers.acquire(dir, EngineSettings.cpu(1));
         BatchingPredictor b = SharedTaggers.batcher(dir, new BatchingConfig(8, Duration.ofMillis(1)));
         assertThat(SharedTaggers.batcher(dir, BatchingConfig.DEFAULT)).isSameAs(b);
         assertThat(b.tagger()).isSameAs(t);
@@ -270,11 +272,12 @@ class BatchingPredictorTest {
 
     @Test
     void configIsValidated() {
-        assertThat(BatchingConfig.fromSettings(Map.of())).isEqualTo(BatchingConfig.DEFAULT);
-        assertThat(BatchingConfig.fromSettings(Map.of("inference.batch.max.size", "32",
-                "inference.batch.max.wait", "PT0.005S"))).isEqualTo(new BatchingConfig(32, Duration.ofMillis(5)));
-        assertThat(BatchingConfig.fromSettings(Map.of("inference.batch.max.wait", "20")).maxWait())
-                .isEqualTo(Duration.ofMillis(20));
+        ConfigLoader loader = ConfigLoader.of(List.of(EngineSettings.CONFIG));
+        assertThat(BatchingConfig.from(loader.load(Optional.empty(), Map.of(), Map.of()))).isEqualTo(BatchingConfig.DEFAULT);
+        assertThat(BatchingConfig.from(loader.load(Optional.empty(), Map.of("HEARKEN_INFERENCE_BATCH_MAX_SIZE", "32"),
+                Map.of("inference.batch.max.wait", "5ms")))).isEqualTo(new BatchingConfig(32, Duration.ofMillis(5)));
+        assertThat(BatchingConfig.from(loader.load(Optional.empty(), Map.of(), Map.of("inference.batch.max.wait", "0"))).maxWait())
+                .isZero();
         assertThat(new BatchingConfig(1, Duration.ZERO).maxBatchSize()).isEqualTo(1);
         for (Runnable bad : List.<Runnable>of(
                 () -> new BatchingConfig(0, Duration.ofMillis(1)),
@@ -282,13 +285,17 @@ class BatchingPredictorTest {
                 () -> new BatchingConfig(8, Duration.ofMillis(-1)),
                 () -> new BatchingConfig(8, Duration.ofMinutes(2)),
                 () -> new BatchingConfig(8, null),
-                () -> BatchingConfig.fromSettings(Map.of("inference.batch.max.size", "many")),
-                () -> BatchingConfig.fromSettings(Map.of("inference.batch.max.wait", "soon")))) {
+                () -> loader.load(Optional.empty(), Map.of(), Map.of("inference.batch.max.size", "many")),
+                () -> loader.load(Optional.empty(), Map.of(), Map.of("inference.batch.max.size", "4097")),
+                () -> loader.load(Optional.empty(), Map.of(), Map.of("inference.batch.max.wait", "20")),
+                () -> loader.load(Optional.empty(), Map.of(), Map.of("inference.batch.max.wait", "2m")))) {
             assertThatThrownBy(bad::run).isInstanceOfSatisfying(HearkenException.class, e -> {
                 assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG);
                 assertThat(e.getMessage()).containsPattern("inference\\.batch\\.max\\.(size|wait)");
             });
         }
+        assertThatThrownBy(() -> loader.load(Optional.empty(), Map.of(), Map.of("inference.batch.max.wait", "2m")))
+                .hasMessageContaining("inference.batch.max.wait: '2m' must be at most 1m");
     }
 
     private static void assertFailed(CompletableFuture<Prediction> f, ErrorKind kind, String fragment) {

@@ -2,10 +2,19 @@ package io.hearken.inference.engine;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
+import io.hearken.config.ConfigLoader;
+import io.hearken.config.HearkenConfig;
 import io.hearken.error.ErrorKind;
 import io.hearken.error.HearkenException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 import java.util.Map;
 
@@ -18,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * CUDA provider and a device exist (the -Pgpu build on a GPU machine); elsewhere it is skipped, not faked.
  */
 class InferenceDeviceTest {
+    private static final ConfigLoader LOADER = ConfigLoader.of(List.of(EngineSettings.CONFIG));
 
     private static boolean cudaProviderPresent() {
         return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
@@ -42,14 +52,67 @@ class InferenceDeviceTest {
     }
 
     @Test
-    void engineSettingsFromFlatSettings() {
-        assertThat(EngineSettings.fromSettings(Map.of())).isEqualTo(EngineSettings.cpu(1));
-        assertThat(EngineSettings.fromSettings(Map.of("inference.device", "cuda:1", "inference.intra.op.threads", "4")))
-                .isEqualTo(new EngineSettings(4, InferenceDevice.cuda(1)));
-        assertThatThrownBy(() -> EngineSettings.fromSettings(Map.of("inference.intra.op.threads", "two")))
-                .hasMessageContaining("inference.intra.op.threads");
+    void engineSettingsFromConfiguration() {
+        assertThat(EngineSettings.from(LOADER.load(Optional.empty(), Map.of(), Map.of()))).isEqualTo(EngineSettings.cpu(1));
+        assertThat(EngineSettings.from(LOADER.load(Optional.empty(), Map.of("HEARKEN_INFERENCE_DEVICE", "cuda:1"),
+                Map.of("inference.intra.op.threads", "4")))).isEqualTo(new EngineSettings(4, InferenceDevice.cuda(1)));
+        assertThat(EngineSettings.from(LOADER.load(Optional.empty(), Map.of(), Map.of("inference.device", "AUTO"))).device())
+                .isEqualTo(InferenceDevice.AUTO);
+        assertThat(configFailure(Map.of("inference.intra.op.threads", "two")))
+                .contains("flag --set: inference.intra.op.threads: 'two' is not an integer");
+        assertThat(configFailure(Map.of("inference.intra.op.threads", "0")))
+                .contains("inference.intra.op.threads: '0' must be between 1 and 1024");
+        assertThat(configFailure(Map.of("inference.device", "tpu")))
+                .contains("inference.device: 'tpu' is not allowed (allowed: cpu, cuda, cuda:N, auto)");
+        assertThat(configFailure(Map.of("inference.device", "cuda:x")))
+                .contains("inference.device: 'cuda:x' has a bad CUDA device index");
         assertThatThrownBy(() -> EngineSettings.cpu(0)).isInstanceOfSatisfying(HearkenException.class,
                 e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG));
+    }
+
+    @Test
+    void modelDirFromTheSettingOrItsEnvironmentVariableElseTheDefault(@TempDir Path tmp) throws IOException {
+        Path model = Fixtures.modelDir();
+        assertThat(ModelLocator.resolve(LOADER.load(Optional.empty(), Map.of(ModelLocator.ENV_VAR, model.toString()), Map.of())))
+                .isEqualTo(model);
+        assertThat(ModelLocator.resolve(LOADER.load(Optional.empty(), Map.of(), Map.of("model.dir", model.toString()))))
+                .isEqualTo(model);
+        // Unset: the checkout's default beside the project root, as the commands find it.
+        Path root = Files.createDirectories(tmp.resolve("checkout"));
+        Path def = Files.createDirectories(tmp.resolve("shared/models/efficientat-mn04"));
+        Files.writeString(def.resolve("model.onnx"), "x");
+        Files.writeString(def.resolve("labels.csv"), "x");
+        assertThat(ModelLocator.resolve(LOADER.load(Optional.empty(), Map.of(), Map.of()), root)).isEqualTo(def);
+
+        HearkenConfig missing = LOADER.load(Optional.empty(), Map.of(ModelLocator.ENV_VAR, tmp.resolve("nope").toString()), Map.of());
+        assertThatThrownBy(() -> ModelLocator.resolve(missing)).isInstanceOfSatisfying(HearkenException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG);
+            assertThat(e.getMessage()).startsWith("model.dir=" + tmp.resolve("nope") + " (environment HEARKEN_MODEL_DIR): no such directory");
+        });
+    }
+
+    @Test
+    void cudaWithoutTheProviderFailsBeforeAnyModelIsLoaded() {
+        Assumptions.assumeFalse(cudaProviderPresent(), "a CUDA provider is present");
+        assertThat(EngineSettings.cpu(2).requireDeviceAvailable()).isEqualTo(EngineSettings.cpu(2));
+        EngineSettings auto = new EngineSettings(1, InferenceDevice.AUTO);
+        assertThat(auto.requireDeviceAvailable()).isEqualTo(auto);
+        assertThatThrownBy(() -> new EngineSettings(1, InferenceDevice.cuda(1)).requireDeviceAvailable())
+                .isInstanceOfSatisfying(HearkenException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG);
+                    assertThat(e.getMessage()).startsWith("inference.device=cuda:1 but this ONNX Runtime has no CUDA execution provider")
+                            .endsWith("build with -Pgpu and run on a machine with a CUDA device");
+                });
+    }
+
+    private static String configFailure(Map<String, String> flags) {
+        try {
+            LOADER.load(Optional.empty(), Map.of(), flags);
+        } catch (HearkenException e) {
+            assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG);
+            return e.getMessage();
+        }
+        throw new AssertionError("expected a configuration error for " + flags);
     }
 
     @Test

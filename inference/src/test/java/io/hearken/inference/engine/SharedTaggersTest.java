@@ -21,9 +21,9 @@ class SharedTaggersTest {
     @Test
     void oneSessionPerDirectoryClosedByTheLastRelease() {
         Path dir = Fixtures.modelDir();
-        AudioTagger a = SharedTaggers.acquire(dir, 1);
+        AudioTagger a = SharedTaggers.acquire(dir, EngineSettings.cpu(1));
         // the same directory spelled differently maps to the same session
-        AudioTagger b = SharedTaggers.acquire(dir.resolve("../efficientat-mn04"), 1);
+        AudioTagger b = SharedTaggers.acquire(dir.resolve("../efficientat-mn04"), EngineSettings.cpu(1));
         assertThat(b).isSameAs(a);
         assertThat(SharedTaggers.references(dir)).isEqualTo(2);
         SharedTaggers.release(dir);
@@ -33,7 +33,7 @@ class SharedTaggersTest {
         assertThat(SharedTaggers.references(dir)).isZero();
         assertThatThrownBy(() -> SharedTaggers.release(dir)).hasMessageContaining("without a matching acquire");
 
-        AudioTagger c = SharedTaggers.acquire(dir, 1); // reloads after a full release
+        AudioTagger c = SharedTaggers.acquire(dir, EngineSettings.cpu(1)); // reloads after a full release
         assertThat(c).isNotSameAs(a);
         SharedTaggers.release(dir);
     }
@@ -49,7 +49,7 @@ class SharedTaggersTest {
             for (int i = 0; i < n; i++) {
                 fs.add(pool.submit(() -> {
                     start.await();
-                    return SharedTaggers.acquire(dir, 1);
+                    return SharedTaggers.acquire(dir, EngineSettings.cpu(1));
                 }));
             }
             start.countDown();
