@@ -4,9 +4,9 @@ import io.hearken.featurizer.dsp.LogMelFrontend;
 import io.hearken.featurizer.dsp.MelFrontend;
 
 /**
- * Front end + model for one window of audio at the model's sample rate: the pre-processing, model and
- * post-processing steps that the streaming job and the offline tagger share, so both see identical numbers. The
- * front end is the one the model's manifest describes ({@link FrontendSpec#toConfig()}).
+ * Front end + model for one window of audio at the model's sample rate, and the choice of reported classes the
+ * streaming job applies to every window. The front end is the one the model's manifest describes
+ * ({@link FrontendSpec#toConfig()}). Files are cut into windows by {@link WindowTranslator}.
  * Not thread-safe (the front end reuses scratch buffers): one per operator instance or thread; the tagger itself
  * may be shared.
  */
