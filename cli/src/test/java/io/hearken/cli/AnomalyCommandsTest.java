@@ -12,6 +12,7 @@ import io.hearken.schemas.AnomalyAction;
 import io.hearken.schemas.AnomalyControl;
 import io.hearken.schemas.serde.RegistryClients;
 import io.hearken.schemas.topics.HearkenTopics;
+import io.hearken.sinks.anomaly.AnomalyEvaluation;
 import io.hearken.sinks.anomaly.EnrolmentVector;
 import io.hearken.sinks.anomaly.EventTracker;
 import io.hearken.sinks.anomaly.ScorerConfig;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,21 +70,21 @@ class AnomalyCommandsTest {
 
     @Test
     void dcaseClipsEnrolledOnTheFirstHalfOfTheNormalClip() throws Exception {
-        AnomalyCommands.FeatureExtractor extractor = new AnomalyCommands.FeatureExtractor(tagger, StreamProfile.MACHINE, "mid");
+        FileFeatures features = new FileFeatures(tagger, StreamProfile.MACHINE, "mid");
         ScorerConfig config = ScorerConfig.defaults();
         EventTracker tracker = new EventTracker(3, Duration.ofSeconds(2));
-        Map<String, AnomalyCommands.EvalResult> results = new TreeMap<>();
+        Map<String, AnomalyEvaluation.EvalResult> results = new TreeMap<>();
         StringBuilder report = new StringBuilder("machine       AUC     pAUC    anomalous clip   normal 2nd half\n");
         for (String machine : MACHINES) {
-            AnomalyCommands.EvalResult r = AnomalyCommands.evaluateFiles(extractor, List.of(clip(machine, "normal")), 0.5,
-                    List.of(), List.of(clip(machine, "anomaly")), config, tracker);
+            AnomalyEvaluation.EvalResult r = AnomalyEvaluation.evaluate(List.of(features.read(clip(machine, "normal"))),
+                    OptionalDouble.of(0.5), List.of(), List.of(features.read(clip(machine, "anomaly"))), config, tracker);
             results.put(machine, r);
             report.append(String.format(Locale.ROOT, "%-12s  %.4f  %.4f  %-15s  %s%n", machine, r.auc(), r.pauc(),
                     r.anomalousRaised() == 1 ? "event" : "no event", r.normalQuiet() == 1 ? "quiet" : "EVENT"));
         }
         System.out.print(report);
         for (String machine : MUST_DETECT) {
-            AnomalyCommands.EvalResult r = results.get(machine);
+            AnomalyEvaluation.EvalResult r = results.get(machine);
             assertThat(r.auc()).as(machine + " AUC").isGreaterThanOrEqualTo(0.9);
             assertThat(r.anomalousRaised()).as(machine + ": the anomalous clip raises an event").isEqualTo(1);
             assertThat(r.normalQuiet()).as(machine + ": the normal second half raises none").isEqualTo(1);
@@ -103,6 +105,27 @@ class AnomalyCommandsTest {
         String[] lines = out.toString().split("\n");
         assertThat(lines[0]).matches("AUC 1\\.0000 pAUC 1\\.0000");
         assertThat(out.toString()).contains("anomalous segments raising an event 1/1, normal segments quiet 1/1");
+    }
+
+    @Test
+    void anUnreadableFileIsNamedAndTheEvaluationRunsOnTheOthers(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int rc = cli(out, err).execute("anomaly", "--model", model().toString(), "--threads", "2",
+                "--normal", clip("slider", "normal").toString(), "--split-normal", "0.5",
+                "--test-normal", tmp.resolve("absent.flac").toString(),
+                "--test-anomaly", clip("slider", "anomaly").toString());
+        assertThat(rc).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: absent.flac: no such file" + System.lineSeparator());
+        assertThat(out.toString().split("\n")[0]).matches("AUC 1\\.0000 pAUC 1\\.0000");
+
+        StringWriter none = new StringWriter();
+        rc = cli(new StringWriter(), none).execute("anomaly", "--model", model().toString(), "--threads", "2",
+                "--normal", tmp.resolve("gone.wav").toString(), "--test-anomaly", clip("slider", "anomaly").toString());
+        assertThat(rc).isEqualTo(1);
+        assertThat(none.toString()).contains("error: gone.wav: no such file")
+                .contains("error: nothing to evaluate without normal recordings to enrol on");
     }
 
     @Test
@@ -191,8 +214,8 @@ class AnomalyCommandsTest {
                 assertThat(out.toString()).contains("19 enrolment vectors from 1 file(s); enrolment finished");
 
                 // The anomalous clip as the streaming job would publish it, starting now.
-                var extractor = new AnomalyCommands.FeatureExtractor(tagger, StreamProfile.MACHINE, "mid");
-                List<EnrolmentVector> windows = extractor.file(clip("fan", "anomaly"));
+                var features = new FileFeatures(tagger, StreamProfile.MACHINE, "mid");
+                List<EnrolmentVector> windows = features.read(clip("fan", "anomaly")).windows();
                 long t0 = System.currentTimeMillis() * 1000;
                 try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(Map.<String, Object>of(
                         "bootstrap.servers", broker.bootstrapServers(), "enable.idempotence", true, "acks", "all"),
