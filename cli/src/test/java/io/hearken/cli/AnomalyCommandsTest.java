@@ -1,18 +1,25 @@
 package io.hearken.cli;
 
-import io.hearken.platform.EmbeddedKafkaBroker;
-import io.hearken.platform.EmbeddedPlatform;
-import io.hearken.platform.InProcessSchemaRegistry;
-import io.hearken.platform.TopicReaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hearken.inference.engine.AudioTagger;
 import io.hearken.inference.engine.StreamProfile;
+import io.hearken.platform.EmbeddedKafkaBroker;
+import io.hearken.platform.EmbeddedPlatform;
+import io.hearken.platform.InProcessSchemaRegistry;
+import io.hearken.platform.TopicReaders;
 import io.hearken.schemas.AnomalyAction;
 import io.hearken.schemas.AnomalyControl;
+import io.hearken.schemas.AnomalyEvent;
+import io.hearken.schemas.EventKind;
+import io.hearken.schemas.SourceMetadata;
+import io.hearken.schemas.WindowResult;
 import io.hearken.schemas.serde.RegistryClients;
 import io.hearken.schemas.topics.HearkenTopics;
+import io.hearken.sinks.SinksApp;
 import io.hearken.sinks.anomaly.AnomalyEvaluation;
+import io.hearken.sinks.anomaly.AnomalySettings;
+import io.hearken.sinks.anomaly.AnomalyTopology;
 import io.hearken.sinks.anomaly.EnrolmentVector;
 import io.hearken.sinks.anomaly.EventTracker;
 import io.hearken.sinks.anomaly.ScorerConfig;
@@ -28,9 +35,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -108,7 +118,7 @@ class AnomalyCommandsTest {
     }
 
     @Test
-    void anUnreadableFileIsNamedAndTheEvaluationRunsOnTheOthers(@org.junit.jupiter.api.io.TempDir Path tmp)
+    void anUnreadableFileIsNamedAndTheEvaluationRunsOnTheOthers(@TempDir Path tmp)
             throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -195,13 +205,13 @@ class AnomalyCommandsTest {
      * raise an event that the end of the stream closes.
      */
     @Test
-    void enrolCommandDrivesTheRunningSink(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        try (var broker = io.hearken.platform.EmbeddedKafkaBroker.start();
-             var registry = io.hearken.platform.InProcessSchemaRegistry.start()) {
+    void enrolCommandDrivesTheRunningSink(@TempDir Path tmp) throws Exception {
+        try (var broker = EmbeddedKafkaBroker.start();
+             var registry = InProcessSchemaRegistry.start()) {
             HearkenTopics topics = EmbeddedPlatform.provisionTopics(broker, registry.url(), 2);
-            var settings = io.hearken.sinks.anomaly.AnomalySettings.defaults().withEnrolment(0, Duration.ZERO);
-            try (var sink = new io.hearken.sinks.SinksApp(io.hearken.sinks.anomaly.AnomalyTopology.buildTopology(topics,
-                    settings), io.hearken.sinks.SinksApp.streamsConfig(broker.bootstrapServers(), registry.url(),
+            var settings = AnomalySettings.defaults().withEnrolment(0, Duration.ZERO);
+            try (var sink = new SinksApp(AnomalyTopology.buildTopology(topics,
+                    settings), SinksApp.streamsConfig(broker.bootstrapServers(), registry.url(),
                     "hearken-sinks-anomaly-test", tmp.resolve("streams")))) {
                 sink.start();
                 StringWriter out = new StringWriter();
@@ -217,7 +227,7 @@ class AnomalyCommandsTest {
                 var features = new FileFeatures(tagger, StreamProfile.MACHINE, "mid");
                 List<EnrolmentVector> windows = features.read(clip("fan", "anomaly")).windows();
                 long t0 = System.currentTimeMillis() * 1000;
-                try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(Map.<String, Object>of(
+                try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                         "bootstrap.servers", broker.bootstrapServers(), "enable.idempotence", true, "acks", "all"),
                         topics.windows.keySerde().serializer(), topics.windows.valueSerde().serializer())) {
                     for (int i = 0; i < windows.size(); i++) {
@@ -227,26 +237,26 @@ class AnomalyCommandsTest {
                             values.add(x);
                         }
                         long start = t0 + w.startMicros();
-                        var record = io.hearken.schemas.WindowResult.newBuilder().setStreamId("fan-1")
+                        var record = WindowResult.newBuilder().setStreamId("fan-1")
                                 .setWindowId("fan-1@" + start).setWindowIndex(i).setWindowStartMicros(start)
                                 .setWindowEndMicros(t0 + w.endMicros()).setProfile("machine").setModelId("m")
                                 .setModelVersion("v").setScoreFloor(0.05f).setClassScores(List.of())
                                 .setFeatures(Map.of("mid", values)).setLoudnessDbfs(-20f)
                                 .setEndOfStream(i == windows.size() - 1)
-                                .setSource(io.hearken.schemas.SourceMetadata.newBuilder().setDevice("fan").build()).build();
-                        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.windows.name(), null,
+                                .setSource(SourceMetadata.newBuilder().setDevice("fan").build()).build();
+                        producer.send(new ProducerRecord<>(topics.windows.name(), null,
                                 (t0 + w.endMicros()) / 1000, "fan-1", record)).get();
                     }
                 }
-                List<io.hearken.schemas.AnomalyEvent> events = new ArrayList<>();
+                List<AnomalyEvent> events = new ArrayList<>();
                 try (var consumer = TopicReaders.fromBeginning(broker.bootstrapServers(), topics.anomalies, "read_committed")) {
                     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
                     while (events.size() < 2 && System.nanoTime() < deadline) {
                         consumer.poll(Duration.ofMillis(200)).forEach(r -> events.add(r.value()));
                     }
                 }
-                assertThat(events).extracting(io.hearken.schemas.AnomalyEvent::getKind)
-                        .containsExactly(io.hearken.schemas.EventKind.ONSET, io.hearken.schemas.EventKind.OFFSET);
+                assertThat(events).extracting(AnomalyEvent::getKind)
+                        .containsExactly(EventKind.ONSET, EventKind.OFFSET);
                 assertThat(events.get(0).getOnsetMicros()).isEqualTo(t0);
                 assertThat(events.get(1).getClosedBy()).isEqualTo(EventTracker.CLOSED_BY_END_OF_STREAM);
             }

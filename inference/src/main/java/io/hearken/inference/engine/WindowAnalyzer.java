@@ -2,6 +2,7 @@ package io.hearken.inference.engine;
 
 import io.hearken.featurizer.dsp.LogMelFrontend;
 import io.hearken.featurizer.dsp.MelFrontend;
+import java.util.Arrays;
 
 /**
  * Front end + model for one window of audio at the model's sample rate, and the choice of reported classes the
@@ -67,7 +68,7 @@ public final class WindowAnalyzer {
         for (int j = 0; j < filled && count < k; j++) {
             candidates[count++] = best[j];
         }
-        int[] chosen = java.util.Arrays.copyOf(candidates, count);
+        int[] chosen = Arrays.copyOf(candidates, count);
         for (int i = 1; i < count; i++) { // insertion sort: a handful of classes
             int c = chosen[i];
             int j = i;
