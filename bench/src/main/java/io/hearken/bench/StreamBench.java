@@ -5,8 +5,8 @@ import io.hearken.platform.EmbeddedPlatform;
 import io.hearken.platform.PlatformSettings;
 import io.hearken.platform.TopicReaders;
 import com.sun.management.OperatingSystemMXBean;
+import io.hearken.featurizer.decode.AudioDecoders;
 import io.hearken.featurizer.decode.DecodedAudio;
-import io.hearken.featurizer.decode.WavDecoder;
 import io.hearken.ingest.AudioChunker;
 import io.hearken.ingest.IngestOptions;
 import io.hearken.ingest.IngestProducers;
@@ -140,7 +140,7 @@ public final class StreamBench {
         calibrate();
         List<DecodedAudio> clips = new ArrayList<>();
         for (Path file : InputFiles.expand(inputs)) {
-            clips.add(WavDecoder.decode(file));
+            clips.add(AudioDecoders.decode(file));
         }
         if (clips.isEmpty()) {
             throw HearkenException.config("bench stream: no WAV files in " + inputs);

@@ -1,31 +1,23 @@
 package io.hearken.cli;
 
 import io.hearken.error.HearkenException;
-import io.hearken.featurizer.decode.DecodedAudio;
-import io.hearken.featurizer.dsp.LogMelFrontend;
-import io.hearken.featurizer.dsp.Resampler;
-import io.hearken.featurizer.decode.WavDecoder;
 import io.hearken.inference.engine.AudioTagger;
-import io.hearken.inference.engine.Prediction;
-import io.hearken.inference.engine.WindowAnalyzer;
 import io.hearken.inference.engine.StreamProfile;
-import io.hearken.inference.engine.WindowPlan;
 import io.hearken.schemas.AnomalyAction;
 import io.hearken.schemas.AnomalyControl;
 import io.hearken.schemas.EnrolmentWindow;
-import io.hearken.schemas.EventKind;
 import io.hearken.schemas.serde.RegistryClients;
 import io.hearken.schemas.topics.HearkenTopics;
 import io.hearken.schemas.topics.Topic;
-import io.hearken.sinks.anomaly.AnomalyScorer;
+import io.hearken.sinks.anomaly.AnomalyControlProducer;
+import io.hearken.sinks.anomaly.AnomalyEvaluation;
+import io.hearken.sinks.anomaly.AnomalyEvaluation.EvalResult;
+import io.hearken.sinks.anomaly.AnomalyEvaluation.SegmentOutcome;
 import io.hearken.sinks.anomaly.AnomalySettings;
 import io.hearken.sinks.anomaly.DistanceMetric;
 import io.hearken.sinks.anomaly.EnrolmentVector;
 import io.hearken.sinks.anomaly.EventTracker;
-import io.hearken.sinks.anomaly.ReservoirBank;
-import io.hearken.sinks.anomaly.RocMetrics;
 import io.hearken.sinks.anomaly.ScorerConfig;
-import io.hearken.sinks.anomaly.TrackerState;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,23 +25,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
+import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Anomaly detection from the command line.
+ * Anomaly detection from the command line: option parsing and printing over the engine ({@link FileFeatures}) and
+ * the sink's method ({@link AnomalyEvaluation}, {@link AnomalyControlProducer}).
  * <ul>
  *   <li>{@code bin/hearken eval anomaly --normal FILE... [--split-normal F] [--test-normal FILE...] --test-anomaly FILE...}:
  *       the sink's scorer offline (no Kafka) on features computed exactly as the streaming job computes them;
@@ -57,6 +43,7 @@ import picocli.CommandLine.Parameters;
  *   <li>{@code bin/hearken anomaly enrol --stream ID FILE... [--finish]}, {@code anomaly finish --stream ID},
  *       {@code anomaly reset --stream ID}: control records on {@code hearken.control.anomaly} for the running sink.</li>
  * </ul>
+ * A file that cannot be read is named on standard error and the others are still used (exit code 1).
  * Register {@link Anomaly} and {@link Eval} as subcommands of {@link HearkenCli}.
  */
 public final class AnomalyCommands {
@@ -66,202 +53,11 @@ public final class AnomalyCommands {
     private AnomalyCommands() {
     }
 
-    // ---------------------------------------------------------------------------------------------------------------
-    // Feature extraction, exactly as the streaming job does it.
-
-    /**
-     * Feature vectors per window with the job's decoder, resampler, front end, window rule and model: the whole
-     * signal resampled to the model rate, its log-mel computed once and cut into windows of frames by
-     * {@link WindowPlan} (see {@link OfflineTagger}).
-     */
-    static final class FeatureExtractor {
-        private static final int BATCH = 16;
-        private final WindowAnalyzer analyzer;
-        private final StreamProfile profile;
-        private final String feature;
-
-        FeatureExtractor(AudioTagger tagger, StreamProfile profile, String feature) {
-            if (!tagger.featureOutputs().contains(feature)) {
-                throw HearkenException.config("unknown feature '" + feature + "': the model has " + tagger.featureOutputs());
-            }
-            this.analyzer = new WindowAnalyzer(tagger);
-            this.profile = profile;
-            this.feature = feature;
-        }
-
-        String modelId() {
-            return analyzer.tagger().modelId();
-        }
-
-        static DecodedAudio decode(Path file) {
-            return WavDecoder.decode(file);
-        }
-
-        /** The windows of a whole recording as one stream would give them; times from its start. */
-        List<EnrolmentVector> windows(DecodedAudio audio, String segment) {
-            int modelRate = analyzer.sampleRate();
-            float[] samples = Resampler.resampleWhole(audio.mono(), audio.sampleRate(), modelRate);
-            if (samples.length == 0) {
-                return List.of();
-            }
-            LogMelFrontend frontend = analyzer.frontend();
-            int hopSamples = analyzer.tagger().manifest().frontend().toConfig().hop();
-            int total = frontend.framesFor(samples.length);
-            float[] mel = frontend.compute(samples, 0, samples.length);
-            int bins = frontend.melBins();
-            List<WindowPlan.Span> spans = WindowPlan.spans(total, profile.windowSamples(modelRate) / hopSamples,
-                    profile.hopSamples(modelRate) / hopSamples);
-            List<EnrolmentVector> out = new ArrayList<>(spans.size());
-            for (int i = 0; i < spans.size(); ) {
-                int frames = (int) (spans.get(i).end() - spans.get(i).start());
-                List<float[]> batch = new ArrayList<>();
-                List<WindowPlan.Span> batchSpans = new ArrayList<>();
-                while (i < spans.size() && batch.size() < BATCH
-                        && spans.get(i).end() - spans.get(i).start() == frames) {
-                    WindowPlan.Span span = spans.get(i++);
-                    float[] window = new float[bins * frames];
-                    for (int b = 0; b < bins; b++) {
-                        System.arraycopy(mel, b * total + (int) span.start(), window, b * frames, frames);
-                    }
-                    batch.add(window);
-                    batchSpans.add(span);
-                }
-                List<Prediction> predictions = analyzer.tagger().predictBatch(batch, frames);
-                for (int b = 0; b < batch.size(); b++) {
-                    WindowPlan.Span span = batchSpans.get(b);
-                    long start = span.start() * hopSamples * 1_000_000L / modelRate;
-                    long end = Math.min(span.end() * hopSamples, samples.length) * 1_000_000L / modelRate;
-                    out.add(new EnrolmentVector(segment, start, end, predictions.get(b).feature(feature).clone()));
-                }
-            }
-            return out;
-        }
-
-        /** All windows of a file, one segment named after it. */
-        List<EnrolmentVector> file(Path file) {
-            return windows(decode(file), file.getFileName().toString());
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Offline evaluation.
-
-    /** A continuous piece of test audio and its windows. */
-    record Segment(String name, List<EnrolmentVector> windows) {
-    }
-
-    /** How one test segment fared: its windows' scores, how many were over threshold, and the events raised. */
-    record SegmentOutcome(String name, boolean anomalous, double[] scores, int over, List<EventTracker.Emission> onsets) {
-        boolean raised() {
-            return !onsets.isEmpty();
-        }
-    }
-
-    /**
-     * @param auc  window-level AUC (NaN without normal or anomalous test windows)
-     * @param pauc window-level pAUC, p = 0.1
-     */
-    record EvalResult(double auc, double pauc, AnomalyScorer scorer, int enrolled, List<SegmentOutcome> segments) {
-        long anomalousRaised() {
-            return segments.stream().filter(s -> s.anomalous() && s.raised()).count();
-        }
-
-        long anomalousCount() {
-            return segments.stream().filter(SegmentOutcome::anomalous).count();
-        }
-
-        long normalQuiet() {
-            return segments.stream().filter(s -> !s.anomalous() && !s.raised()).count();
-        }
-
-        long normalCount() {
-            return segments.stream().filter(s -> !s.anomalous()).count();
-        }
-    }
-
-    /** Enrols (bounded bank, as the sink), scores every test window and runs the event lifecycle per segment. */
-    static EvalResult evaluate(List<EnrolmentVector> enrolment, List<Segment> testNormal, List<Segment> testAnomalous,
-                               ScorerConfig config, EventTracker tracker) {
-        ReservoirBank bank = new ReservoirBank(config.bankCap(), config.seed());
-        bank.offerAll(enrolment);
-        AnomalyScorer scorer = AnomalyScorer.fit(bank.entries(), config);
-        List<SegmentOutcome> outcomes = new ArrayList<>();
-        List<Double> normalScores = new ArrayList<>();
-        List<Double> anomalousScores = new ArrayList<>();
-        for (int pass = 0; pass < 2; pass++) {
-            boolean anomalous = pass == 1;
-            for (Segment segment : anomalous ? testAnomalous : testNormal) {
-                TrackerState state = new TrackerState();
-                double[] scores = new double[segment.windows().size()];
-                int over = 0;
-                List<EventTracker.Emission> onsets = new ArrayList<>();
-                for (int i = 0; i < scores.length; i++) {
-                    EnrolmentVector w = segment.windows().get(i);
-                    scores[i] = scorer.score(w.values());
-                    boolean isOver = scorer.isAnomalous(scores[i]);
-                    over += isOver ? 1 : 0;
-                    (anomalous ? anomalousScores : normalScores).add(scores[i]);
-                    for (EventTracker.Emission e : tracker.step(state, segment.name() + "#" + i, w.startMicros(),
-                            w.endMicros(), scores[i], isOver, i == scores.length - 1)) {
-                        if (e.kind() == EventKind.ONSET) {
-                            onsets.add(e);
-                        }
-                    }
-                }
-                outcomes.add(new SegmentOutcome(segment.name(), anomalous, scores, over, onsets));
-            }
-        }
-        double auc = Double.NaN;
-        double pauc = Double.NaN;
-        if (!normalScores.isEmpty() && !anomalousScores.isEmpty()) {
-            double[] n = normalScores.stream().mapToDouble(Double::doubleValue).toArray();
-            double[] a = anomalousScores.stream().mapToDouble(Double::doubleValue).toArray();
-            auc = RocMetrics.auc(n, a);
-            pauc = RocMetrics.pauc(n, a);
-        }
-        return new EvalResult(auc, pauc, scorer, bank.size(), outcomes);
-    }
-
-    /**
-     * Features of the files, then {@link #evaluate}. With {@code splitNormal} F each normal file is treated as one
-     * live stream enrolled on its first F: its windows ending by that point are enrolled, the later ones (from the
-     * first one that ends after it, which straddles the cut) are normal test windows, exactly as the sink splits a
-     * stream with {@code sinks.anomaly.enrol.duration.ms}. Without it the normal files are all enrolled.
-     */
-    static EvalResult evaluateFiles(FeatureExtractor extractor, List<Path> normal, Double splitNormal,
-                                    List<Path> testNormal, List<Path> testAnomaly, ScorerConfig config,
-                                    EventTracker tracker) {
-        List<EnrolmentVector> enrolment = new ArrayList<>();
-        List<Segment> normalTests = new ArrayList<>();
-        for (Path file : normal) {
-            String name = file.getFileName().toString();
-            if (splitNormal == null) {
-                enrolment.addAll(extractor.file(file));
-                continue;
-            }
-            DecodedAudio audio = FeatureExtractor.decode(file);
-            long cutMicros = (long) Math.floor(splitNormal * audio.frames()) * 1_000_000L / audio.sampleRate();
-            List<EnrolmentVector> rest = new ArrayList<>();
-            for (EnrolmentVector w : extractor.windows(audio, name)) {
-                (w.endMicros() <= cutMicros ? enrolment : rest).add(w);
-            }
-            normalTests.add(new Segment(String.format(Locale.ROOT, "%s[%.0f-100%%]", name, splitNormal * 100), rest));
-        }
-        for (Path file : testNormal) {
-            normalTests.add(new Segment(file.getFileName().toString(), extractor.file(file)));
-        }
-        List<Segment> anomalyTests = new ArrayList<>();
-        for (Path file : testAnomaly) {
-            anomalyTests.add(new Segment(file.getFileName().toString(), extractor.file(file)));
-        }
-        if (enrolment.isEmpty()) {
-            throw HearkenException.badInput("no enrolment windows in " + normal);
-        }
-        try {
-            return evaluate(enrolment, normalTests, anomalyTests, config, tracker);
-        } catch (IllegalArgumentException e) {
-            throw HearkenException.badInput("cannot fit the scorer on " + normal + ": " + e.getMessage());
-        }
+    /** Prints the reading errors, one line each; whether there were none. */
+    private static boolean report(List<String> errors, PrintWriter err) {
+        errors.forEach(e -> err.println("error: " + e));
+        err.flush();
+        return errors.isEmpty();
     }
 
     static void print(EvalResult r, ScorerConfig config, int consecutive, boolean scores, PrintWriter out) {
@@ -340,7 +136,7 @@ public final class AnomalyCommands {
             description = "Window-level AUC/pAUC and event-level outcome of the anomaly scorer on files, with the "
                     + "features the streaming job computes (no Kafka).")
     static final class EvalAnomaly implements Callable<Integer> {
-        @Option(names = "--normal", required = true, arity = "1..*", description = "Normal WAV files to enrol on.")
+        @Option(names = "--normal", required = true, arity = "1..*", description = "Normal recordings to enrol on (WAV; FLAC, MP3, Ogg/Opus, AAC with ffmpeg).")
         List<Path> normal;
         @Option(names = "--split-normal", description = "Enrol on the first F (0 < F < 1) of each normal file and test on the rest.")
         Double splitNormal;
@@ -381,12 +177,30 @@ public final class AnomalyCommands {
             ScorerConfig config = new ScorerConfig(k, DistanceMetric.parse(metric), quantile, neighbourGap, bankCap,
                     ScorerConfig.defaults().seed());
             EventTracker tracker = new EventTracker(consecutive, holdOff);
+            PrintWriter err = spec.commandLine().getErr();
+            FileFeatures.Reading normals;
+            FileFeatures.Reading normalTests;
+            FileFeatures.Reading anomalies;
             try (AudioTagger tagger = features.load()) {
-                FeatureExtractor extractor = new FeatureExtractor(tagger, features.profile(), features.feature);
-                EvalResult result = evaluateFiles(extractor, normal, splitNormal, testNormal, testAnomaly, config, tracker);
-                print(result, config, consecutive, printScores, spec.commandLine().getOut());
+                FileFeatures fileFeatures = new FileFeatures(tagger, features.profile(), features.feature);
+                normals = fileFeatures.readAll(normal);
+                normalTests = fileFeatures.readAll(testNormal);
+                anomalies = fileFeatures.readAll(testAnomaly);
             }
-            return HearkenCli.EXIT_OK;
+            List<String> errors = new ArrayList<>(normals.errors());
+            errors.addAll(normalTests.errors());
+            errors.addAll(anomalies.errors());
+            boolean allRead = report(errors, err);
+            if (!allRead && (normals.recordings().isEmpty() || anomalies.recordings().isEmpty())) {
+                err.println("error: nothing to evaluate without " + (normals.recordings().isEmpty()
+                        ? "normal recordings to enrol on" : "anomalous test recordings"));
+                return HearkenCli.EXIT_INPUT_FAILED;
+            }
+            EvalResult result = AnomalyEvaluation.evaluate(normals.recordings(),
+                    splitNormal == null ? OptionalDouble.empty() : OptionalDouble.of(splitNormal),
+                    normalTests.recordings(), anomalies.recordings(), config, tracker);
+            print(result, config, consecutive, printScores, spec.commandLine().getOut());
+            return allRead ? HearkenCli.EXIT_OK : HearkenCli.EXIT_INPUT_FAILED;
         }
     }
 
@@ -428,32 +242,13 @@ public final class AnomalyCommands {
 
         void publish(List<AnomalyControl> records, PrintWriter out) {
             Topic<String, AnomalyControl> topic = new HearkenTopics(RegistryClients.create(registryUrl)).anomalyControl;
-            try (Producer<String, AnomalyControl> producer = controlProducer(bootstrapServers, topic)) {
-                for (AnomalyControl record : records) {
-                    producer.send(new ProducerRecord<>(topic.name(), record.getStreamId(), record))
-                            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw HearkenException.badInput("interrupted while publishing to " + topic.name());
-            } catch (ExecutionException | TimeoutException e) {
-                throw new HearkenException(io.hearken.error.ErrorKind.TRANSIENT, "cannot publish to " + topic.name()
-                        + " at " + bootstrapServers + ": " + (e.getCause() != null ? e.getCause() : e), e);
+            try (AnomalyControlProducer producer = AnomalyControlProducer.create(bootstrapServers, topic, timeout)) {
+                producer.publish(records);
             }
             out.println("published " + records.size() + " control record(s) to " + topic.name() + " for stream "
                     + stream + (group != null ? " (group " + group + ")" : ""));
             out.flush();
         }
-    }
-
-    static Producer<String, AnomalyControl> controlProducer(String bootstrapServers, Topic<String, AnomalyControl> topic) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "hearken-anomaly-control");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
-        return new KafkaProducer<>(props, topic.keySerde().serializer(), topic.valueSerde().serializer());
     }
 
     static AnomalyControl control(String stream, String group, AnomalyAction action, String feature, String modelId,
@@ -496,7 +291,7 @@ public final class AnomalyCommands {
             description = "Compute the feature vectors of normal recordings (as the streaming job would) and add "
                     + "them to a stream's enrolment bank; a group already monitoring is refitted.")
     static final class Enrol implements Callable<Integer> {
-        @Parameters(arity = "1..*", description = "Normal WAV files of the machine.")
+        @Parameters(arity = "1..*", description = "Normal recordings of the machine (WAV; FLAC, MP3, Ogg/Opus, AAC with ffmpeg).")
         List<Path> files;
         @CommandLine.Mixin
         Target target = new Target();
@@ -517,24 +312,29 @@ public final class AnomalyCommands {
             }
             List<EnrolmentVector> vectors = new ArrayList<>();
             String modelId;
+            FileFeatures.Reading reading;
             try (AudioTagger tagger = features.load()) {
-                FeatureExtractor extractor = new FeatureExtractor(tagger, features.profile(), features.feature);
-                modelId = extractor.modelId();
-                for (Path file : files) {
-                    List<EnrolmentVector> windows = extractor.file(file);
-                    // Each file is its own segment: windows of different files are never temporal neighbours.
-                    for (EnrolmentVector w : windows) {
-                        vectors.add(new EnrolmentVector("file:" + file.getFileName(), w.startMicros(), w.endMicros(),
-                                w.values()));
-                    }
+                FileFeatures fileFeatures = new FileFeatures(tagger, features.profile(), features.feature);
+                modelId = fileFeatures.modelId();
+                reading = fileFeatures.readAll(files);
+            }
+            boolean allRead = report(reading.errors(), spec.commandLine().getErr());
+            if (reading.recordings().isEmpty()) {
+                return HearkenCli.EXIT_INPUT_FAILED; // every file failed: nothing to publish
+            }
+            for (AnomalyEvaluation.Recording recording : reading.recordings()) {
+                // Each file is its own segment: windows of different files are never temporal neighbours.
+                for (EnrolmentVector w : recording.windows()) {
+                    vectors.add(new EnrolmentVector("file:" + recording.name(), w.startMicros(), w.endMicros(),
+                            w.values()));
                 }
             }
             target.publish(enrolRecords(target.stream, target.group, features.feature, modelId, vectors, batch, finish),
                     spec.commandLine().getOut());
-            spec.commandLine().getOut().println(vectors.size() + " enrolment vectors from " + files.size() + " file(s)"
-                    + (finish ? "; enrolment finished" : ""));
+            spec.commandLine().getOut().println(vectors.size() + " enrolment vectors from " + reading.recordings().size()
+                    + " file(s)" + (finish ? "; enrolment finished" : ""));
             spec.commandLine().getOut().flush();
-            return HearkenCli.EXIT_OK;
+            return allRead ? HearkenCli.EXIT_OK : HearkenCli.EXIT_INPUT_FAILED;
         }
     }
 

@@ -6,7 +6,7 @@ import io.hearken.error.HearkenException;
 import io.hearken.ingest.FileIngester;
 import io.hearken.inference.engine.AudioTagger;
 import io.hearken.inference.engine.ModelLocator;
-import io.hearken.inference.engine.WindowAnalyzer;
+import io.hearken.inference.engine.WindowTranslator;
 import io.hearken.job.JobSettings;
 import io.hearken.inference.engine.StreamProfile;
 import io.hearken.sinks.alerts.AlertRules;
@@ -89,9 +89,9 @@ public final class HearkenCli extends CommandGroup {
     }
 
     @Command(name = "demo", mixinStandardHelpOptions = true, description = "Start broker, registry, streaming job, sinks and ingest in this process; "
-            + "publish WAV files as streams and print the events.")
+            + "publish audio files as streams and print the events.")
     static final class Demo implements Callable<Integer> {
-        @Option(names = "--input", required = true, arity = "1..*", description = "WAV files or folders of WAV files.")
+        @Option(names = "--input", required = true, arity = "1..*", description = "Audio files or folders of them (WAV; FLAC, MP3, Ogg/Opus, AAC with ffmpeg).")
         List<Path> inputs;
         @Option(names = "--exit-when-done", description = "Exit once every input is processed and its events printed.")
         boolean exitWhenDone;
@@ -172,7 +172,7 @@ public final class HearkenCli extends CommandGroup {
                     report = new DemoRun(platform, out, System.err).run(inputs, settings, json, exitWhenDone, timeout);
                 }
                 if (report.published().isEmpty() && report.failures().isEmpty()) {
-                    System.err.println("error: no WAV files found in " + inputs);
+                    System.err.println("error: no audio files found in " + inputs);
                     return EXIT_INPUT_FAILED;
                 }
                 return report.allSucceeded() ? EXIT_OK : EXIT_INPUT_FAILED;
@@ -182,9 +182,9 @@ public final class HearkenCli extends CommandGroup {
 
     @Command(name = "tag", mixinStandardHelpOptions = true, description = "Tag audio files offline (no Kafka) with the same front end and model.")
     static final class Tag implements Callable<Integer> {
-        @Parameters(arity = "1..*", description = "WAV files.")
+        @Parameters(arity = "1..*", description = "Audio files: WAV; FLAC, MP3, Ogg/Opus, AAC (m4a) with ffmpeg installed.")
         List<Path> files;
-        @Option(names = "--whole", description = "Analyse the first " + OfflineTagger.WHOLE_SECONDS + " s of each file as one window.")
+        @Option(names = "--whole", description = "Analyse the first " + WindowTranslator.WHOLE_SECONDS + " s of each file as one window.")
         boolean whole;
         @Option(names = "--json", description = "One JSON object per window.")
         boolean json;
@@ -210,7 +210,7 @@ public final class HearkenCli extends CommandGroup {
             StreamProfile profile = new StreamProfile("cli", window, hop);
             int failures = 0;
             try (AudioTagger tagger = AudioTagger.load(modelDir(model), Runtime.getRuntime().availableProcessors())) {
-                OfflineTagger offline = new OfflineTagger(new WindowAnalyzer(tagger), profile, whole, json, outputs);
+                OfflineTagger offline = new OfflineTagger(tagger, profile, whole, json, outputs);
                 for (Path file : files) {
                     try {
                         offline.tag(file, System.out);

@@ -1,17 +1,25 @@
 package io.hearken.cli;
 
-import io.hearken.platform.EmbeddedKafkaBroker;
-import io.hearken.platform.EmbeddedPlatform;
-import io.hearken.platform.InProcessSchemaRegistry;
-import io.hearken.platform.TopicReaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hearken.inference.engine.AudioTagger;
 import io.hearken.inference.engine.StreamProfile;
+import io.hearken.platform.EmbeddedKafkaBroker;
+import io.hearken.platform.EmbeddedPlatform;
+import io.hearken.platform.InProcessSchemaRegistry;
+import io.hearken.platform.TopicReaders;
 import io.hearken.schemas.AnomalyAction;
 import io.hearken.schemas.AnomalyControl;
+import io.hearken.schemas.AnomalyEvent;
+import io.hearken.schemas.EventKind;
+import io.hearken.schemas.SourceMetadata;
+import io.hearken.schemas.WindowResult;
 import io.hearken.schemas.serde.RegistryClients;
 import io.hearken.schemas.topics.HearkenTopics;
+import io.hearken.sinks.SinksApp;
+import io.hearken.sinks.anomaly.AnomalyEvaluation;
+import io.hearken.sinks.anomaly.AnomalySettings;
+import io.hearken.sinks.anomaly.AnomalyTopology;
 import io.hearken.sinks.anomaly.EnrolmentVector;
 import io.hearken.sinks.anomaly.EventTracker;
 import io.hearken.sinks.anomaly.ScorerConfig;
@@ -25,10 +33,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -68,21 +80,21 @@ class AnomalyCommandsTest {
 
     @Test
     void dcaseClipsEnrolledOnTheFirstHalfOfTheNormalClip() throws Exception {
-        AnomalyCommands.FeatureExtractor extractor = new AnomalyCommands.FeatureExtractor(tagger, StreamProfile.MACHINE, "mid");
+        FileFeatures features = new FileFeatures(tagger, StreamProfile.MACHINE, "mid");
         ScorerConfig config = ScorerConfig.defaults();
         EventTracker tracker = new EventTracker(3, Duration.ofSeconds(2));
-        Map<String, AnomalyCommands.EvalResult> results = new TreeMap<>();
+        Map<String, AnomalyEvaluation.EvalResult> results = new TreeMap<>();
         StringBuilder report = new StringBuilder("machine       AUC     pAUC    anomalous clip   normal 2nd half\n");
         for (String machine : MACHINES) {
-            AnomalyCommands.EvalResult r = AnomalyCommands.evaluateFiles(extractor, List.of(clip(machine, "normal")), 0.5,
-                    List.of(), List.of(clip(machine, "anomaly")), config, tracker);
+            AnomalyEvaluation.EvalResult r = AnomalyEvaluation.evaluate(List.of(features.read(clip(machine, "normal"))),
+                    OptionalDouble.of(0.5), List.of(), List.of(features.read(clip(machine, "anomaly"))), config, tracker);
             results.put(machine, r);
             report.append(String.format(Locale.ROOT, "%-12s  %.4f  %.4f  %-15s  %s%n", machine, r.auc(), r.pauc(),
                     r.anomalousRaised() == 1 ? "event" : "no event", r.normalQuiet() == 1 ? "quiet" : "EVENT"));
         }
         System.out.print(report);
         for (String machine : MUST_DETECT) {
-            AnomalyCommands.EvalResult r = results.get(machine);
+            AnomalyEvaluation.EvalResult r = results.get(machine);
             assertThat(r.auc()).as(machine + " AUC").isGreaterThanOrEqualTo(0.9);
             assertThat(r.anomalousRaised()).as(machine + ": the anomalous clip raises an event").isEqualTo(1);
             assertThat(r.normalQuiet()).as(machine + ": the normal second half raises none").isEqualTo(1);
@@ -103,6 +115,27 @@ class AnomalyCommandsTest {
         String[] lines = out.toString().split("\n");
         assertThat(lines[0]).matches("AUC 1\\.0000 pAUC 1\\.0000");
         assertThat(out.toString()).contains("anomalous segments raising an event 1/1, normal segments quiet 1/1");
+    }
+
+    @Test
+    void anUnreadableFileIsNamedAndTheEvaluationRunsOnTheOthers(@TempDir Path tmp)
+            throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int rc = cli(out, err).execute("anomaly", "--model", model().toString(), "--threads", "2",
+                "--normal", clip("slider", "normal").toString(), "--split-normal", "0.5",
+                "--test-normal", tmp.resolve("absent.flac").toString(),
+                "--test-anomaly", clip("slider", "anomaly").toString());
+        assertThat(rc).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: absent.flac: no such file" + System.lineSeparator());
+        assertThat(out.toString().split("\n")[0]).matches("AUC 1\\.0000 pAUC 1\\.0000");
+
+        StringWriter none = new StringWriter();
+        rc = cli(new StringWriter(), none).execute("anomaly", "--model", model().toString(), "--threads", "2",
+                "--normal", tmp.resolve("gone.wav").toString(), "--test-anomaly", clip("slider", "anomaly").toString());
+        assertThat(rc).isEqualTo(1);
+        assertThat(none.toString()).contains("error: gone.wav: no such file")
+                .contains("error: nothing to evaluate without normal recordings to enrol on");
     }
 
     @Test
@@ -172,13 +205,13 @@ class AnomalyCommandsTest {
      * raise an event that the end of the stream closes.
      */
     @Test
-    void enrolCommandDrivesTheRunningSink(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        try (var broker = io.hearken.platform.EmbeddedKafkaBroker.start();
-             var registry = io.hearken.platform.InProcessSchemaRegistry.start()) {
+    void enrolCommandDrivesTheRunningSink(@TempDir Path tmp) throws Exception {
+        try (var broker = EmbeddedKafkaBroker.start();
+             var registry = InProcessSchemaRegistry.start()) {
             HearkenTopics topics = EmbeddedPlatform.provisionTopics(broker, registry.url(), 2);
-            var settings = io.hearken.sinks.anomaly.AnomalySettings.defaults().withEnrolment(0, Duration.ZERO);
-            try (var sink = new io.hearken.sinks.SinksApp(io.hearken.sinks.anomaly.AnomalyTopology.buildTopology(topics,
-                    settings), io.hearken.sinks.SinksApp.streamsConfig(broker.bootstrapServers(), registry.url(),
+            var settings = AnomalySettings.defaults().withEnrolment(0, Duration.ZERO);
+            try (var sink = new SinksApp(AnomalyTopology.buildTopology(topics,
+                    settings), SinksApp.streamsConfig(broker.bootstrapServers(), registry.url(),
                     "hearken-sinks-anomaly-test", tmp.resolve("streams")))) {
                 sink.start();
                 StringWriter out = new StringWriter();
@@ -191,10 +224,10 @@ class AnomalyCommandsTest {
                 assertThat(out.toString()).contains("19 enrolment vectors from 1 file(s); enrolment finished");
 
                 // The anomalous clip as the streaming job would publish it, starting now.
-                var extractor = new AnomalyCommands.FeatureExtractor(tagger, StreamProfile.MACHINE, "mid");
-                List<EnrolmentVector> windows = extractor.file(clip("fan", "anomaly"));
+                var features = new FileFeatures(tagger, StreamProfile.MACHINE, "mid");
+                List<EnrolmentVector> windows = features.read(clip("fan", "anomaly")).windows();
                 long t0 = System.currentTimeMillis() * 1000;
-                try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(Map.<String, Object>of(
+                try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                         "bootstrap.servers", broker.bootstrapServers(), "enable.idempotence", true, "acks", "all"),
                         topics.windows.keySerde().serializer(), topics.windows.valueSerde().serializer())) {
                     for (int i = 0; i < windows.size(); i++) {
@@ -204,26 +237,26 @@ class AnomalyCommandsTest {
                             values.add(x);
                         }
                         long start = t0 + w.startMicros();
-                        var record = io.hearken.schemas.WindowResult.newBuilder().setStreamId("fan-1")
+                        var record = WindowResult.newBuilder().setStreamId("fan-1")
                                 .setWindowId("fan-1@" + start).setWindowIndex(i).setWindowStartMicros(start)
                                 .setWindowEndMicros(t0 + w.endMicros()).setProfile("machine").setModelId("m")
                                 .setModelVersion("v").setScoreFloor(0.05f).setClassScores(List.of())
                                 .setFeatures(Map.of("mid", values)).setLoudnessDbfs(-20f)
                                 .setEndOfStream(i == windows.size() - 1)
-                                .setSource(io.hearken.schemas.SourceMetadata.newBuilder().setDevice("fan").build()).build();
-                        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.windows.name(), null,
+                                .setSource(SourceMetadata.newBuilder().setDevice("fan").build()).build();
+                        producer.send(new ProducerRecord<>(topics.windows.name(), null,
                                 (t0 + w.endMicros()) / 1000, "fan-1", record)).get();
                     }
                 }
-                List<io.hearken.schemas.AnomalyEvent> events = new ArrayList<>();
+                List<AnomalyEvent> events = new ArrayList<>();
                 try (var consumer = TopicReaders.fromBeginning(broker.bootstrapServers(), topics.anomalies, "read_committed")) {
                     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
                     while (events.size() < 2 && System.nanoTime() < deadline) {
                         consumer.poll(Duration.ofMillis(200)).forEach(r -> events.add(r.value()));
                     }
                 }
-                assertThat(events).extracting(io.hearken.schemas.AnomalyEvent::getKind)
-                        .containsExactly(io.hearken.schemas.EventKind.ONSET, io.hearken.schemas.EventKind.OFFSET);
+                assertThat(events).extracting(AnomalyEvent::getKind)
+                        .containsExactly(EventKind.ONSET, EventKind.OFFSET);
                 assertThat(events.get(0).getOnsetMicros()).isEqualTo(t0);
                 assertThat(events.get(1).getClosedBy()).isEqualTo(EventTracker.CLOSED_BY_END_OF_STREAM);
             }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real CLI jar in its own JVM, as bin/hearken does, and captures what a user would see. */
@@ -19,6 +20,12 @@ final class HearkenProcess {
     }
 
     static Result run(long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        return run(Map.of(), timeoutSeconds, args);
+    }
+
+    /** As {@link #run(long, String...)}, with {@code environment} set in the CLI's environment (e.g. its PATH). */
+    static Result run(Map<String, String> environment, long timeoutSeconds, String... args)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException("CLI jar " + JAR + " is missing: run mvn verify from the project root");
         }
@@ -35,8 +42,10 @@ final class HearkenProcess {
         command.addAll(List.of(args));
         Path out = Files.createTempFile("hearken-out", ".txt");
         Path err = Files.createTempFile("hearken-err", ".txt");
-        Process process = new ProcessBuilder(command).directory(PROJECT.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("hearken " + String.join(" ", args) + " did not finish in " + timeoutSeconds

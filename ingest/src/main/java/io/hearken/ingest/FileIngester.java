@@ -2,8 +2,9 @@ package io.hearken.ingest;
 
 import io.hearken.error.ErrorKind;
 import io.hearken.error.HearkenException;
+import io.hearken.featurizer.decode.AudioDecoders;
 import io.hearken.featurizer.decode.DecodedAudio;
-import io.hearken.featurizer.decode.WavDecoder;
+import io.hearken.featurizer.decode.FfmpegDecoder;
 import io.hearken.schemas.AudioChunk;
 import io.hearken.schemas.SourceMetadata;
 import io.hearken.schemas.topics.Topic;
@@ -22,8 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes audio files as chunk streams, one stream per file. A file that cannot be read is reported and skipped;
- * the others are still published. A stream counts as published only once the broker acknowledged every chunk.
+ * Publishes audio files as chunk streams, one stream per file: WAV decoded natively, FLAC, MP3, Ogg/Opus and AAC
+ * through ffmpeg ({@link AudioDecoders}). A file that cannot be read (or, without ffmpeg installed, a non-WAV file)
+ * is reported and skipped; the others are still published. A stream counts as published only once the broker
+ * acknowledged every chunk.
  */
 public final class FileIngester {
     private static final Logger LOG = LoggerFactory.getLogger(FileIngester.class);
@@ -31,11 +34,18 @@ public final class FileIngester {
     private final Producer<String, AudioChunk> producer;
     private final Topic<String, AudioChunk> topic;
     private final IngestOptions options;
+    private final FfmpegDecoder ffmpeg;
 
     public FileIngester(Producer<String, AudioChunk> producer, Topic<String, AudioChunk> topic, IngestOptions options) {
+        this(producer, topic, options, new FfmpegDecoder());
+    }
+
+    FileIngester(Producer<String, AudioChunk> producer, Topic<String, AudioChunk> topic, IngestOptions options,
+                 FfmpegDecoder ffmpeg) {
         this.producer = producer;
         this.topic = topic;
         this.options = options;
+        this.ffmpeg = ffmpeg;
     }
 
     public record PublishedStream(String streamId, Path file, int chunks, double durationSeconds, int sampleRate, int channels) {
@@ -59,7 +69,7 @@ public final class FileIngester {
         for (Path file : InputFiles.expand(inputs)) {
             DecodedAudio audio;
             try {
-                audio = WavDecoder.decode(file);
+                audio = AudioDecoders.decode(file, ffmpeg);
             } catch (HearkenException e) {
                 LOG.warn("skipping {}: {}", file, e.getMessage());
                 failures.add(new Failure(file, e.getMessage()));

@@ -1,27 +1,31 @@
 package io.hearken.ingest;
 
+import io.hearken.featurizer.decode.AudioDecoders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 
-/** Expands the paths a user gives into the audio files to ingest: files as given, folders to their WAV files. */
+/** Expands the paths a user gives into the audio files to ingest: files as given, folders to their audio files. */
 public final class InputFiles {
     private InputFiles() {
     }
 
-    /** Files in a stable order; a folder contributes every *.wav below it (sorted). Missing paths are kept, to fail on decode with a clear message. */
+    /**
+     * Files in a stable order; a folder contributes every file below it with an audio extension
+     * ({@link AudioDecoders#EXTENSIONS}: WAV, FLAC, MP3, Ogg/Opus, AAC), sorted. Missing paths are kept, to fail on
+     * decode with a clear message.
+     */
     public static List<Path> expand(List<Path> inputs) {
         List<Path> files = new ArrayList<>();
         for (Path input : inputs) {
             if (Files.isDirectory(input)) {
                 try (Stream<Path> walk = Files.walk(input)) {
                     walk.filter(Files::isRegularFile)
-                            .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".wav"))
+                            .filter(AudioDecoders::hasAudioExtension)
                             .sorted()
                             .forEach(files::add);
                 } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.hearken.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hearken.featurizer.decode.FfmpegDecoder;
 import io.hearken.featurizer.decode.Pcm16;
 import io.hearken.schemas.AudioChunk;
 import io.hearken.schemas.serde.RegistryClients;
@@ -106,6 +107,57 @@ class FileIngesterTest {
         assertThat(report.failures()).extracting(FileIngester.Failure::file).containsExactly(missing, notWav, truncated);
         assertThat(report.failures()).allSatisfy(f -> assertThat(f.reason()).contains(f.file().getFileName().toString()));
         assertThat(producer.history()).allSatisfy(r -> assertThat(r.key()).isEqualTo("good"));
+    }
+
+    /** Stand-ins for ffmpeg/ffprobe: any input is 1 s of 16 kHz mono float zeros. */
+    private Path[] fakeFfmpeg() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path ffprobe = Files.writeString(bin.resolve("ffprobe"), "#!/bin/sh\necho sample_rate=16000; echo channels=1\n");
+        Path ffmpeg = Files.writeString(bin.resolve("ffmpeg"), "#!/bin/sh\nhead -c 64000 /dev/zero\n");
+        assertThat(ffprobe.toFile().setExecutable(true) && ffmpeg.toFile().setExecutable(true)).isTrue();
+        return new Path[] {ffmpeg, ffprobe};
+    }
+
+    @Test
+    void foldersGiveTheirAudioFilesOfEveryFormatAndNonWavGoesThroughFfmpeg() throws Exception {
+        Path input = Files.createDirectories(dir.resolve("in"));
+        Files.write(input.resolve("a.wav"), wav(8000, 1, new short[8000]));
+        Files.writeString(input.resolve("b.flac"), "fLaC, decoded by the ffmpeg stand-in");
+        Files.writeString(input.resolve("c.MP3"), "ID3, decoded by the ffmpeg stand-in");
+        Files.writeString(input.resolve("notes.txt"), "not audio");
+        assertThat(InputFiles.expand(List.of(input))).extracting(p -> p.getFileName().toString())
+                .containsExactly("a.wav", "b.flac", "c.MP3");
+        Path[] fake = fakeFfmpeg();
+        MockProducer<String, AudioChunk> producer = producer();
+
+        FileIngester.Report report = new FileIngester(producer, TOPICS.chunks, IngestOptions.defaults(),
+                new FfmpegDecoder(fake[0], fake[1], Duration.ofSeconds(30))).ingest(List.of(input));
+
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.published()).extracting(FileIngester.PublishedStream::streamId).containsExactly("a", "b", "c");
+        assertThat(report.published()).extracting(FileIngester.PublishedStream::sampleRate)
+                .containsExactly(8000, 16000, 16000);
+        assertThat(report.published().get(1).durationSeconds()).isEqualTo(1.0);
+    }
+
+    @Test
+    void withoutFfmpegANonWavFileIsNamedWithHowToInstallItAndTheOthersArePublished() throws Exception {
+        Files.write(dir.resolve("a.wav"), wav(8000, 1, new short[8000]));
+        Path flac = Files.writeString(dir.resolve("b.flac"), "fLaC");
+        MockProducer<String, AudioChunk> producer = producer();
+        FfmpegDecoder missing = new FfmpegDecoder(dir.resolve("none/ffmpeg"), dir.resolve("none/ffprobe"),
+                Duration.ofSeconds(5));
+
+        FileIngester.Report report = new FileIngester(producer, TOPICS.chunks, IngestOptions.defaults(), missing)
+                .ingest(List.of(dir));
+
+        assertThat(report.published()).extracting(FileIngester.PublishedStream::streamId).containsExactly("a");
+        assertThat(report.failures()).singleElement().satisfies(f -> {
+            assertThat(f.file()).isEqualTo(flac);
+            assertThat(f.reason()).startsWith("b.flac: decoding it needs ffmpeg, which is not installed")
+                    .endsWith("install ffmpeg (apt-get install ffmpeg)");
+        });
+        assertThat(producer.history()).allSatisfy(r -> assertThat(r.key()).isEqualTo("a"));
     }
 
     @Test

@@ -8,14 +8,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.OptionalInt;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Decodes an audio file of any format: RIFF/WAVE (recognised by its magic bytes, not its name) with the built-in
  * {@link WavDecoder}, which needs nothing installed; everything else (FLAC, MP3, Ogg/Opus, AAC, RF64, ...) with
- * {@link FfmpegDecoder}. Errors are {@link HearkenException}s whose message starts with the file's name.
+ * {@link FfmpegDecoder}, which needs ffmpeg installed. Errors are {@link HearkenException}s whose message starts
+ * with the file's name; without ffmpeg a non-WAV file is a CONFIG error saying to install it.
  */
 public final class AudioDecoders {
+    /**
+     * File name extensions (lower case, no dot) of the formats Hearken reads, for picking audio files out of a
+     * folder: WAV natively, the others through ffmpeg.
+     */
+    public static final List<String> EXTENSIONS = List.of("wav", "flac", "mp3", "ogg", "oga", "opus", "m4a", "aac");
+
     private static final FfmpegDecoder DEFAULT_FFMPEG = new FfmpegDecoder();
 
     private AudioDecoders() {}
@@ -36,7 +44,15 @@ public final class AudioDecoders {
         if (isWav(file)) {
             return WavDecoder.decode(file);
         }
-        return ffmpeg.decode(file, OptionalInt.empty(), OptionalInt.empty());
+        return ffmpeg.decode(file);
+    }
+
+    /** Whether the file's name ends with one of {@link #EXTENSIONS} (any case). */
+    public static boolean hasAudioExtension(Path file) {
+        Path fn = file.getFileName();
+        String name = fn == null ? "" : fn.toString().toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1));
     }
 
     /** Whether the file starts with a RIFF/WAVE header ("RIFF" at byte 0, "WAVE" at byte 8). */

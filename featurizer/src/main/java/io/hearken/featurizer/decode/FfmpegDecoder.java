@@ -5,60 +5,52 @@ import io.hearken.error.HearkenException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
- * Decodes anything the {@code ffmpeg} command-line tool reads (FLAC, MP3, Ogg/Opus, Ogg/Vorbis, AAC/M4A, ... and
- * URLs such as {@code rtsp://} or {@code http://}) by running it as a child process that writes 32-bit float
- * little-endian PCM to its standard output:
+ * Decodes audio files the {@code ffmpeg} command-line tool reads (FLAC, MP3, Ogg/Opus, Ogg/Vorbis, AAC/M4A, ...) by
+ * running it as a child process that writes 32-bit float little-endian PCM to its standard output:
  *
- * <pre>ffmpeg -nostdin -hide_banner -loglevel error -i INPUT -map 0:a:0 -f f32le -acodec pcm_f32le -ar R -ac C -</pre>
+ * <pre>ffmpeg -nostdin -hide_banner -loglevel error -i file:PATH -map 0:a:0 -f f32le -acodec pcm_f32le -ar R -ac C -</pre>
  *
- * <p>The sample rate and channel count are the source's own unless asked for: the first audio stream's values are
+ * <p>The sample rate and channel count are the file's own unless asked for: the first audio stream's values are
  * learned with {@code ffprobe} first (and then passed to ffmpeg explicitly, so the PCM is known to have exactly
  * that shape); when both a rate and a channel count are given, ffprobe is not run. Same rate and channel count as
  * the source means no resampling or remixing: integer sources come out as {@code value / 2^(bits-1)}, bit-identical
  * to {@link WavDecoder} on the same PCM (a FLAC of a WAV decodes to the WAV's exact samples).
  *
- * <p>Errors are {@link HearkenException}s whose message starts with the input's name (a file's name, as in
- * {@link WavDecoder}, or the URL with any password hidden):
+ * <p>Errors are {@link HearkenException}s whose message starts with the file's name, as in {@link WavDecoder}:
  * <ul>
- *   <li>ffmpeg/ffprobe not installed (or the configured binary missing): CONFIG, saying to install the Debian
- *       package {@code ffmpeg};</li>
- *   <li>non-zero exit (corrupt or unsupported data, no audio stream, unreachable URL), a missing file, or
- *       non-finite samples: BAD_INPUT quoting ffmpeg's first error line;</li>
+ *   <li>ffmpeg/ffprobe not installed (or the configured binary missing): CONFIG, saying to install ffmpeg;</li>
+ *   <li>non-zero exit (corrupt or unsupported data, no audio stream), a missing file, or non-finite samples:
+ *       BAD_INPUT quoting ffmpeg's first error line;</li>
  *   <li>the timeout (default {@link #DEFAULT_TIMEOUT}, per child process) passing: the process and its
- *       descendants are killed; BAD_INPUT for a local file, TRANSIENT for a URL (a stalled server may recover).</li>
+ *       descendants are killed; BAD_INPUT.</li>
  * </ul>
  * Standard error is drained on its own thread (into a bounded buffer), so a chatty ffmpeg cannot deadlock the
  * pipe. Instances are immutable and thread-safe; each call runs its own process.
- *
- * <p>For live sources that never end, use {@link #openStream}, which delivers chunks as they arrive.
  */
 public final class FfmpegDecoder {
     /** Per-process time limit of the no-argument constructor: long enough for hours of audio from a local file. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
-    static final String INSTALL_HINT =
-            "install the Debian package ffmpeg to decode FLAC/MP3/Ogg/AAC or network sources";
+    static final String INSTALL_HINT = "install ffmpeg (apt-get install ffmpeg)";
 
     /** Largest float array the decoder builds (a little under the JVM's array limit). */
     static final int MAX_SAMPLES = Integer.MAX_VALUE - 64;
-
-    private static final Pattern URL = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*", Pattern.DOTALL);
-    private static final Pattern USERINFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]*@");
 
     private final Path ffmpeg;
     private final Path ffprobe;
@@ -86,24 +78,7 @@ public final class FfmpegDecoder {
         this.timeout = timeout;
     }
 
-    /** The same binaries with another per-process time limit. */
-    public FfmpegDecoder withTimeout(Duration newTimeout) {
-        return new FfmpegDecoder(ffmpeg, ffprobe, newTimeout);
-    }
-
-    public Path ffmpegBinary() {
-        return ffmpeg;
-    }
-
-    public Path ffprobeBinary() {
-        return ffprobe;
-    }
-
-    public Duration timeout() {
-        return timeout;
-    }
-
-    /** Whether {@code ffmpeg} can be started from the PATH (runs {@code ffmpeg -version}). */
+    /** Whether {@code ffmpeg} and {@code ffprobe} can be started from the PATH (runs both with {@code -version}). */
     public static boolean isAvailable() {
         return new FfmpegDecoder().canRun();
     }
@@ -131,66 +106,17 @@ public final class FfmpegDecoder {
         return true;
     }
 
-    /** Decodes a local file at its own rate and channel count; errors name the file. */
+    /** Decodes a file at its own rate and channel count; errors name the file. */
     public DecodedAudio decode(Path file) {
         return decode(file, OptionalInt.empty(), OptionalInt.empty());
     }
 
-    /** Decodes a local file, converted to {@code targetRate} / {@code targetChannels} where given. */
+    /** Decodes a file, converted to {@code targetRate} / {@code targetChannels} where given. */
     public DecodedAudio decode(Path file, OptionalInt targetRate, OptionalInt targetChannels) {
         if (file == null) {
             throw HearkenException.badInput("FfmpegDecoder: file must not be null");
         }
-        return run(Input.ofFile(file), targetRate, targetChannels);
-    }
-
-    /** Decodes a local path or a URL ({@code scheme://...}) at its own rate and channel count. */
-    public DecodedAudio decode(String input) {
-        return decode(input, OptionalInt.empty(), OptionalInt.empty());
-    }
-
-    /** Decodes a local path or a URL, resampled to {@code targetRate} if given; channels as in the source. */
-    public DecodedAudio decode(String input, OptionalInt targetRate) {
-        return decode(input, targetRate, OptionalInt.empty());
-    }
-
-    /** Decodes a local path or a URL, converted to {@code targetRate} / {@code targetChannels} where given. */
-    public DecodedAudio decode(String input, OptionalInt targetRate, OptionalInt targetChannels) {
-        return run(Input.of(input), targetRate, targetChannels);
-    }
-
-    /**
-     * Starts decoding a (typically live) source in the background and hands {@code sink} chunks of
-     * {@code chunkFrames * channels} interleaved floats as they arrive (the last chunk may be shorter), on the
-     * stream's own reader thread. ffmpeg converts to the given rate and channel count, so no probing is needed.
-     * There is no overall time limit; the stream fails (TRANSIENT) if no audio arrives for {@code idleTimeout}.
-     * Close it to stop.
-     */
-    public FfmpegStream openStream(String input, int sampleRate, int channels, int chunkFrames,
-                                   Duration idleTimeout, Consumer<float[]> sink) {
-        Input in = Input.of(input);
-        checkTargets(in, OptionalInt.of(sampleRate), OptionalInt.of(channels));
-        if (chunkFrames < 1) {
-            throw HearkenException.config(in.name + ": chunkFrames must be >= 1, got " + chunkFrames);
-        }
-        if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw HearkenException.config(in.name + ": idleTimeout must be > 0, got " + idleTimeout);
-        }
-        Objects.requireNonNull(sink, "sink");
-        in.checkExists();
-        List<String> cmd = ffmpegCommand(in, sampleRate, channels, true);
-        Process p = start(cmd, ffmpeg, in);
-        return new FfmpegStream(p, in.name, in.isUrl, sampleRate, channels, chunkFrames, idleTimeout, sink);
-    }
-
-    /** {@link #openStream(String, int, int, int, Duration, Consumer)} with a 30 s idle timeout. */
-    public FfmpegStream openStream(String input, int sampleRate, int channels, int chunkFrames, Consumer<float[]> sink) {
-        return openStream(input, sampleRate, channels, chunkFrames, Duration.ofSeconds(30), sink);
-    }
-
-    // ---- the one-shot decode ----
-
-    private DecodedAudio run(Input in, OptionalInt targetRate, OptionalInt targetChannels) {
+        Source in = Source.of(file);
         checkTargets(in, targetRate, targetChannels);
         in.checkExists();
         int rate;
@@ -203,10 +129,16 @@ public final class FfmpegDecoder {
             rate = targetRate.orElse(probed[0]);
             channels = targetChannels.orElse(probed[1]);
         }
-        Process p = start(ffmpegCommand(in, rate, channels, false), ffmpeg, in);
-        StderrDrain err = StderrDrain.start(p, in.name);
-        Watchdog dog = Watchdog.start(p, timeout, in.name);
-        FloatSink out = new FloatSink(in.name, channels);
+        return run(in, rate, channels);
+    }
+
+    // ---- the child processes ----
+
+    private DecodedAudio run(Source in, int rate, int channels) {
+        Process p = start(ffmpegCommand(in, rate, channels), ffmpeg, in);
+        StderrDrain err = StderrDrain.start(p, in.name());
+        Watchdog dog = Watchdog.start(p, timeout, in.name());
+        FloatSink out = new FloatSink(in.name(), channels);
         try {
             readF32(p.getInputStream(), out);
             int exit = waitFor(p, in);
@@ -224,7 +156,7 @@ public final class FfmpegDecoder {
             if (dog.fired()) {
                 throw timedOut(in, "ffmpeg");
             }
-            throw new HearkenException(in.kindForIo(), in.name + ": reading ffmpeg's output failed (" + e + ")", e);
+            throw HearkenException.badInput(in.name() + ": reading ffmpeg's output failed (" + e + ")", e);
         } catch (HearkenException e) {
             if (dog.fired() && e.kind() != ErrorKind.CONFIG) {
                 throw timedOut(in, "ffmpeg");
@@ -237,12 +169,12 @@ public final class FfmpegDecoder {
     }
 
     /** The first audio stream's {sampleRate, channels}, from ffprobe. */
-    private int[] probe(Input in) {
+    private int[] probe(Source in) {
         List<String> cmd = List.of(ffprobe.toString(), "-v", "error", "-select_streams", "a:0",
-                "-show_entries", "stream=sample_rate,channels", "-of", "default=noprint_wrappers=1", in.arg);
+                "-show_entries", "stream=sample_rate,channels", "-of", "default=noprint_wrappers=1", in.arg());
         Process p = start(cmd, ffprobe, in);
-        StderrDrain err = StderrDrain.start(p, in.name);
-        Watchdog dog = Watchdog.start(p, timeout, in.name);
+        StderrDrain err = StderrDrain.start(p, in.name());
+        Watchdog dog = Watchdog.start(p, timeout, in.name());
         try {
             byte[] stdout = readBounded(p.getInputStream(), 1 << 16);
             int exit = waitFor(p, in);
@@ -256,7 +188,7 @@ public final class FfmpegDecoder {
             }
             int rate = -1;
             int channels = -1;
-            for (String line : new String(stdout, java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
+            for (String line : new String(stdout, StandardCharsets.UTF_8).split("\\R")) {
                 String l = line.trim();
                 if (l.startsWith("sample_rate=") && rate < 0) {
                     rate = parsePositive(l.substring("sample_rate=".length()));
@@ -265,10 +197,10 @@ public final class FfmpegDecoder {
                 }
             }
             if (rate <= 0 && channels <= 0) {
-                throw HearkenException.badInput(in.name + ": no audio stream found (ffprobe)");
+                throw HearkenException.badInput(in.name() + ": no audio stream found (ffprobe)");
             }
             if (rate <= 0 || channels <= 0) {
-                throw HearkenException.badInput(in.name + ": ffprobe reports an audio stream without a usable "
+                throw HearkenException.badInput(in.name() + ": ffprobe reports an audio stream without a usable "
                         + "sample rate or channel count (sample_rate " + rate + ", channels " + channels
                         + "); ask for a target rate and channel count");
             }
@@ -277,33 +209,28 @@ public final class FfmpegDecoder {
             if (dog.fired()) {
                 throw timedOut(in, "ffprobe");
             }
-            throw new HearkenException(in.kindForIo(), in.name + ": reading ffprobe's output failed (" + e + ")", e);
+            throw HearkenException.badInput(in.name() + ": reading ffprobe's output failed (" + e + ")", e);
         } finally {
             dog.cancel();
             kill(p);
         }
     }
 
-    private List<String> ffmpegCommand(Input in, int rate, int channels, boolean live) {
-        List<String> cmd = new ArrayList<>(List.of(ffmpeg.toString(), "-nostdin", "-hide_banner", "-loglevel", "error",
-                "-i", in.arg, "-map", "0:a:0", "-vn", "-f", "f32le", "-acodec", "pcm_f32le",
-                "-ar", Integer.toString(rate), "-ac", Integer.toString(channels)));
-        if (live) {
-            cmd.addAll(List.of("-flush_packets", "1")); // hand each packet on at once rather than in 32 KiB blocks
-        }
-        cmd.add("-");
-        return cmd;
+    private List<String> ffmpegCommand(Source in, int rate, int channels) {
+        return List.of(ffmpeg.toString(), "-nostdin", "-hide_banner", "-loglevel", "error",
+                "-i", in.arg(), "-map", "0:a:0", "-vn", "-f", "f32le", "-acodec", "pcm_f32le",
+                "-ar", Integer.toString(rate), "-ac", Integer.toString(channels), "-");
     }
 
-    private static void checkTargets(Input in, OptionalInt rate, OptionalInt channels) {
+    private static void checkTargets(Source in, OptionalInt rate, OptionalInt channels) {
         Objects.requireNonNull(rate, "targetRate");
         Objects.requireNonNull(channels, "targetChannels");
         if (rate.isPresent() && (rate.getAsInt() < WavDecoder.MIN_RATE || rate.getAsInt() > WavDecoder.MAX_RATE)) {
-            throw HearkenException.config(in.name + ": target sample rate must be in " + WavDecoder.MIN_RATE + ".."
+            throw HearkenException.config(in.name() + ": target sample rate must be in " + WavDecoder.MIN_RATE + ".."
                     + WavDecoder.MAX_RATE + " Hz, got " + rate.getAsInt());
         }
         if (channels.isPresent() && (channels.getAsInt() < 1 || channels.getAsInt() > WavDecoder.MAX_CHANNELS)) {
-            throw HearkenException.config(in.name + ": target channel count must be in 1.." + WavDecoder.MAX_CHANNELS
+            throw HearkenException.config(in.name() + ": target channel count must be in 1.." + WavDecoder.MAX_CHANNELS
                     + ", got " + channels.getAsInt());
         }
     }
@@ -316,10 +243,10 @@ public final class FfmpegDecoder {
         }
     }
 
-    // ---- process plumbing shared with FfmpegStream ----
+    // ---- process plumbing ----
 
     /** Starts a child process; a binary that cannot be started is a CONFIG error saying how to install it. */
-    static Process start(List<String> cmd, Path binary, Input in) {
+    private static Process start(List<String> cmd, Path binary, Source in) {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectInput(ProcessBuilder.Redirect.PIPE);
         try {
@@ -330,11 +257,11 @@ public final class FfmpegDecoder {
             String tool = binary.getFileName() == null ? binary.toString() : binary.getFileName().toString();
             String where = binary.getNameCount() == 1 && !binary.isAbsolute() ? "on PATH" : "at " + binary;
             if (!Files.exists(binary) || binary.getNameCount() == 1) {
-                throw new HearkenException(ErrorKind.CONFIG, tool + " not found " + where + ": " + INSTALL_HINT
-                        + " (needed for " + in.name + "; " + e.getMessage() + ")", e);
+                throw new HearkenException(ErrorKind.CONFIG, in.name() + ": decoding it needs ffmpeg, which is not "
+                        + "installed (" + tool + " not found " + where + "): " + INSTALL_HINT, e);
             }
-            throw new HearkenException(ErrorKind.CONFIG, tool + " at " + binary + " cannot be started (" + e.getMessage()
-                    + "): " + INSTALL_HINT, e);
+            throw new HearkenException(ErrorKind.CONFIG, in.name() + ": decoding it needs ffmpeg, but " + binary
+                    + " cannot be started (" + e.getMessage() + "): " + INSTALL_HINT, e);
         }
     }
 
@@ -346,30 +273,24 @@ public final class FfmpegDecoder {
         }
     }
 
-    private static int waitFor(Process p, Input in) {
+    private static int waitFor(Process p, Source in) {
         try {
             return p.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             kill(p);
-            throw new HearkenException(ErrorKind.TRANSIENT, in.name + ": interrupted while decoding with ffmpeg", e);
+            throw new HearkenException(ErrorKind.TRANSIENT, in.name() + ": interrupted while decoding with ffmpeg", e);
         }
     }
 
-    private HearkenException timedOut(Input in, String tool) {
-        return new HearkenException(in.isUrl ? ErrorKind.TRANSIENT : ErrorKind.BAD_INPUT,
-                in.name + ": " + tool + " did not finish within " + timeout + "; killed it");
+    private HearkenException timedOut(Source in, String tool) {
+        return HearkenException.badInput(in.name() + ": " + tool + " did not finish within " + timeout + "; killed it");
     }
 
-    private static HearkenException failed(Input in, String tool, int exit, StderrDrain err) {
+    private static HearkenException failed(Source in, String tool, int exit, StderrDrain err) {
         String line = err.errorLine();
-        return HearkenException.badInput(in.name + ": " + tool + " failed (exit " + exit + ")"
-                + (line.isEmpty() ? "" : ": " + redact(line)));
-    }
-
-    /** Hides the user-info part of any URL in a string ({@code rtsp://user:pass@host} becomes rtsp://***@host). */
-    static String redact(String s) {
-        return USERINFO.matcher(s).replaceAll("$1***@");
+        return HearkenException.badInput(in.name() + ": " + tool + " failed (exit " + exit + ")"
+                + (line.isEmpty() ? "" : ": " + line));
     }
 
     private static byte[] readBounded(InputStream in, int max) throws IOException {
@@ -471,8 +392,7 @@ public final class FfmpegDecoder {
         private int count;
 
         private StderrDrain(Process p, String name) {
-            java.io.Reader err = new java.io.InputStreamReader(p.getErrorStream(),
-                    java.nio.charset.StandardCharsets.UTF_8);
+            Reader err = new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8);
             thread = new Thread(() -> {
                 char[] buf = new char[8192];
                 try {
@@ -497,7 +417,7 @@ public final class FfmpegDecoder {
                 synchronized (this) {
                     endLine();
                 }
-            }, "ffmpeg-stderr " + redact(name));
+            }, "ffmpeg-stderr " + name);
             thread.setDaemon(true);
         }
 
@@ -558,7 +478,7 @@ public final class FfmpegDecoder {
                 } catch (InterruptedException e) {
                     // cancelled
                 }
-            }, "ffmpeg-watchdog " + redact(name));
+            }, "ffmpeg-watchdog " + name);
             thread.setDaemon(true);
         }
 
@@ -579,7 +499,7 @@ public final class FfmpegDecoder {
     }
 
     /** Discards bytes. */
-    private static final class OutputStreamSink extends java.io.OutputStream {
+    private static final class OutputStreamSink extends OutputStream {
         static final OutputStreamSink INSTANCE = new OutputStreamSink();
 
         @Override
@@ -589,45 +509,18 @@ public final class FfmpegDecoder {
         public void write(byte[] b, int off, int len) {}
     }
 
-    /** A decoder input: what ffmpeg gets ({@code arg}) and what errors call it ({@code name}). */
-    static final class Input {
-        final String arg;
-        final String name;
-        final boolean isUrl;
-        final Path file;
-
-        private Input(String arg, String name, boolean isUrl, Path file) {
-            this.arg = arg;
-            this.name = name;
-            this.isUrl = isUrl;
-            this.file = file;
-        }
-
-        static Input ofFile(Path file) {
-            Path abs = file.toAbsolutePath();
+    /** A file to decode: what ffmpeg gets ({@code arg}) and what errors call it ({@code name}). */
+    record Source(Path file, String arg, String name) {
+        static Source of(Path file) {
             Path fn = file.getFileName();
             // "file:" keeps ffmpeg from reading a name like "a:b.mp3" as a protocol or "-x.mp3" as an option.
-            return new Input("file:" + abs, fn == null ? file.toString() : fn.toString(), false, file);
-        }
-
-        static Input of(String input) {
-            if (input == null || input.isBlank()) {
-                throw HearkenException.badInput("FfmpegDecoder: input must not be null or blank");
-            }
-            if (URL.matcher(input).matches()) {
-                return new Input(input, redact(input), true, null);
-            }
-            return ofFile(Path.of(input));
+            return new Source(file, "file:" + file.toAbsolutePath(), fn == null ? file.toString() : fn.toString());
         }
 
         void checkExists() {
-            if (file != null && !Files.isRegularFile(file)) {
+            if (!Files.isRegularFile(file)) {
                 throw HearkenException.badInput(name + (Files.exists(file) ? ": not a regular file" : ": no such file"));
             }
-        }
-
-        ErrorKind kindForIo() {
-            return isUrl ? ErrorKind.TRANSIENT : ErrorKind.BAD_INPUT;
         }
     }
 }

@@ -2,16 +2,19 @@ package io.hearken.featurizer.decode;
 
 import io.hearken.error.ErrorKind;
 import io.hearken.error.HearkenException;
+import io.hearken.featurizer.NeedsFfmpeg;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class AudioDecodersTest {
     @TempDir
@@ -35,33 +38,44 @@ class AudioDecodersTest {
     @Test
     void damagedWavIsBadInputFromTheWavDecoderNamingTheFile() throws Exception {
         byte[] head = Files.readAllBytes(FfmpegDecoderTest.CAT);
-        Path cut = Files.write(tmp.resolve("cut.wav"), java.util.Arrays.copyOf(head, 100));
+        Path cut = Files.write(tmp.resolve("cut.wav"), Arrays.copyOf(head, 100));
         assertThatThrownBy(() -> AudioDecoders.decode(cut, noFfmpeg()))
                 .isInstanceOfSatisfying(HearkenException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.BAD_INPUT))
                 .hasMessageStartingWith("cut.wav: truncated data chunk");
     }
 
     @Test
-    void otherFormatsGoToFfmpeg() throws Exception {
+    void otherFormatsGoToFfmpegAndWithoutItTheErrorNamesTheFileAndSaysToInstallIt() throws Exception {
         Path notWav = Files.write(tmp.resolve("clip.flac"), "fLaC....".getBytes());
         assertThat(AudioDecoders.isWav(notWav)).isFalse();
         assertThatThrownBy(() -> AudioDecoders.decode(notWav, noFfmpeg()))
                 .isInstanceOfSatisfying(HearkenException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG))
-                .hasMessageContaining("install the Debian package ffmpeg");
+                .hasMessageStartingWith("clip.flac: decoding it needs ffmpeg, which is not installed")
+                .hasMessageEndingWith("install ffmpeg (apt-get install ffmpeg)");
+    }
+
+    @Test
+    void audioExtensionsAreWavAndWhatFfmpegDecodes() {
+        for (String name : List.of("a.wav", "b.WAV", "c.flac", "d.mp3", "e.ogg", "f.opus", "g.m4a", "h.aac", "i.oga")) {
+            assertThat(AudioDecoders.hasAudioExtension(Path.of("dir", name))).as(name).isTrue();
+        }
+        for (String name : List.of("notes.txt", "wav", ".wav", "clip.wav.bak", "image.png")) {
+            assertThat(AudioDecoders.hasAudioExtension(Path.of("dir", name))).as(name).isFalse();
+        }
     }
 
     @Test
     void flacDecodesLikeTheWavItCameFrom() throws Exception {
-        assumeTrue(FfmpegDecoder.isAvailable(), "ffmpeg/ffprobe not on PATH; skipping");
+        NeedsFfmpeg.require();
         Path flac = FfmpegDecoderTest.encode(FfmpegDecoderTest.STEREO, tmp.resolve("stereo.flac"), "-c:a", "flac");
         FfmpegDecoderTest.assertSameSamples(AudioDecoders.decode(flac), WavDecoder.decode(FfmpegDecoderTest.STEREO));
     }
 
     @Test
     void corruptNonWavNamesTheFile() throws Exception {
-        assumeTrue(FfmpegDecoder.isAvailable(), "ffmpeg/ffprobe not on PATH; skipping");
+        NeedsFfmpeg.require();
         byte[] junk = new byte[5000];
-        new java.util.Random(7).nextBytes(junk);
+        new Random(7).nextBytes(junk);
         Path bad = Files.write(tmp.resolve("broken.mp3"), junk);
         assertThatThrownBy(() -> AudioDecoders.decode(bad))
                 .isInstanceOfSatisfying(HearkenException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.BAD_INPUT))

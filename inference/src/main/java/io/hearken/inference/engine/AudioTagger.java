@@ -173,6 +173,27 @@ public final class AudioTagger implements AutoCloseable {
         return predictBatch(mels, frames, null);
     }
 
+    /**
+     * Runs windows (of a {@link WindowTranslator}) in order: consecutive windows with the same number of frames go
+     * together, in batches of at most {@code maxBatch}; the result list is in input order.
+     */
+    public List<Prediction> predictWindows(List<Window> windows, int maxBatch) {
+        if (maxBatch < 1) {
+            throw HearkenException.config("maxBatch must be >= 1, got " + maxBatch);
+        }
+        List<Prediction> out = new ArrayList<>(windows.size());
+        int i = 0;
+        while (i < windows.size()) {
+            int frames = windows.get(i).frames();
+            List<float[]> batch = new ArrayList<>();
+            while (i < windows.size() && batch.size() < maxBatch && windows.get(i).frames() == frames) {
+                batch.add(windows.get(i++).mel());
+            }
+            out.addAll(predictBatch(batch, frames));
+        }
+        return out;
+    }
+
     List<Prediction> predictBatch(List<float[]> mels, int frames, StageCounters extra) {
         int batch = mels.size();
         if (batch == 0) {

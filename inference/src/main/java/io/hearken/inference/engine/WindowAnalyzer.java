@@ -2,11 +2,12 @@ package io.hearken.inference.engine;
 
 import io.hearken.featurizer.dsp.LogMelFrontend;
 import io.hearken.featurizer.dsp.MelFrontend;
+import java.util.Arrays;
 
 /**
- * Front end + model for one window of audio at the model's sample rate: the pre-processing, model and
- * post-processing steps that the streaming job and the offline tagger share, so both see identical numbers. The
- * front end is the one the model's manifest describes ({@link FrontendSpec#toConfig()}).
+ * Front end + model for one window of audio at the model's sample rate, and the choice of reported classes the
+ * streaming job applies to every window. The front end is the one the model's manifest describes
+ * ({@link FrontendSpec#toConfig()}). Files are cut into windows by {@link WindowTranslator}.
  * Not thread-safe (the front end reuses scratch buffers): one per operator instance or thread; the tagger itself
  * may be shared.
  */
@@ -67,7 +68,7 @@ public final class WindowAnalyzer {
         for (int j = 0; j < filled && count < k; j++) {
             candidates[count++] = best[j];
         }
-        int[] chosen = java.util.Arrays.copyOf(candidates, count);
+        int[] chosen = Arrays.copyOf(candidates, count);
         for (int i = 1; i < count; i++) { // insertion sort: a handful of classes
             int c = chosen[i];
             int j = i;
