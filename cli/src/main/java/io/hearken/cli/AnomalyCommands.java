@@ -1,5 +1,8 @@
 package io.hearken.cli;
 
+import io.hearken.config.HearkenConfig;
+import io.hearken.inference.engine.ModelLocator;
+import io.hearken.inference.engine.EngineSettings;
 import io.hearken.error.HearkenException;
 import io.hearken.inference.engine.AudioTagger;
 import io.hearken.inference.engine.StreamProfile;
@@ -8,6 +11,7 @@ import io.hearken.schemas.AnomalyControl;
 import io.hearken.schemas.EnrolmentWindow;
 import io.hearken.schemas.serde.RegistryClients;
 import io.hearken.schemas.topics.HearkenTopics;
+import io.hearken.schemas.topics.KafkaSettings;
 import io.hearken.schemas.topics.Topic;
 import io.hearken.sinks.anomaly.AnomalyControlProducer;
 import io.hearken.sinks.anomaly.AnomalyEvaluation;
@@ -122,9 +126,8 @@ public final class AnomalyCommands {
         @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (default: all cores).")
         int threads;
 
-        AudioTagger load() {
-            int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-            return AudioTagger.load(HearkenCli.modelDir(model), n);
+        AudioTagger load(HearkenConfig settings) {
+            return AudioTagger.load(ModelLocator.resolve(settings), HearkenCli.offlineEngine(settings, threads));
         }
 
         StreamProfile profile() {
@@ -169,8 +172,7 @@ public final class AnomalyCommands {
 
         @Override
         public Integer call() {
-            // Checks --config, HEARKEN_* and --set up front; the engine reads its settings from them once catalogued.
-            config.load(new NamedFlags(spec).set("--model", SettingsCatalog.Keys.MODEL_DIR, features.model));
+            HearkenConfig settings = config.load(new NamedFlags(spec).set("--model", EngineSettings.MODEL_DIR.key(), features.model));
             if (splitNormal != null && !(splitNormal > 0 && splitNormal < 1)) {
                 throw HearkenException.config("--split-normal must be in (0, 1), got " + splitNormal);
             }
@@ -181,7 +183,7 @@ public final class AnomalyCommands {
             FileFeatures.Reading normals;
             FileFeatures.Reading normalTests;
             FileFeatures.Reading anomalies;
-            try (AudioTagger tagger = features.load()) {
+            try (AudioTagger tagger = features.load(settings)) {
                 FileFeatures fileFeatures = new FileFeatures(tagger, features.profile(), features.feature);
                 normals = fileFeatures.readAll(normal);
                 normalTests = fileFeatures.readAll(testNormal);
@@ -231,13 +233,17 @@ public final class AnomalyCommands {
         ConfigOptions config = new ConfigOptions();
 
         /**
-         * Checks --config, HEARKEN_* and --set up front; the connection and engine settings are read from them once
-         * their groups are catalogued.
+         * The settings from --config, HEARKEN_* and --set with this command's flags on top; the Kafka connection comes
+         * from them, and from the flags' defaults where nothing sets it.
          */
-        void loadSettings(CommandLine.Model.CommandSpec command, Path model) {
-            config.load(new NamedFlags(command).set("--bootstrap-servers", SettingsCatalog.Keys.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers)
-                    .set("--registry-url", SettingsCatalog.Keys.SCHEMA_REGISTRY_URL, registryUrl)
-                    .set("--model", SettingsCatalog.Keys.MODEL_DIR, model));
+        HearkenConfig loadSettings(CommandLine.Model.CommandSpec command, Path model) {
+            HearkenConfig settings = config.load(new NamedFlags(command)
+                    .set("--bootstrap-servers", KafkaSettings.BOOTSTRAP_SERVERS.key(), bootstrapServers)
+                    .set("--registry-url", KafkaSettings.REGISTRY_URL.key(), registryUrl)
+                    .set("--model", EngineSettings.MODEL_DIR.key(), model));
+            bootstrapServers = settings.find(KafkaSettings.BOOTSTRAP_SERVERS).orElse(bootstrapServers);
+            registryUrl = settings.find(KafkaSettings.REGISTRY_URL).orElse(registryUrl);
+            return settings;
         }
 
         void publish(List<AnomalyControl> records, PrintWriter out) {
@@ -306,14 +312,14 @@ public final class AnomalyCommands {
 
         @Override
         public Integer call() {
-            target.loadSettings(spec, features.model);
+            HearkenConfig settings = target.loadSettings(spec, features.model);
             if (batch < 1) {
                 throw HearkenException.config("--batch must be >= 1, got " + batch);
             }
             List<EnrolmentVector> vectors = new ArrayList<>();
             String modelId;
             FileFeatures.Reading reading;
-            try (AudioTagger tagger = features.load()) {
+            try (AudioTagger tagger = features.load(settings)) {
                 FileFeatures fileFeatures = new FileFeatures(tagger, features.profile(), features.feature);
                 modelId = fileFeatures.modelId();
                 reading = fileFeatures.readAll(files);

@@ -31,7 +31,7 @@ final class ConfigOptions {
     }
 
     HearkenConfig load(Map<String, String> environment, NamedFlags named) {
-        List<RawSetting> flags = new ArrayList<>(forLoader(named.files()));
+        List<RawSetting> flags = new ArrayList<>(named.files());
         for (String set : sets) {
             int eq = set.indexOf('=');
             if (eq <= 0) {
@@ -39,12 +39,7 @@ final class ConfigOptions {
             }
             flags.add(new RawSetting(set.substring(0, eq).strip(), set.substring(eq + 1), Origin.SET_FLAG));
         }
-        flags.addAll(forLoader(named.flags()));
+        flags.addAll(named.flags());
         return SettingsCatalog.loader().load(Optional.ofNullable(file), environment, flags);
-    }
-
-    /** Named settings of groups not in the catalogue yet are read by their command itself (see SettingsCatalog.AWAITED). */
-    private static List<RawSetting> forLoader(List<RawSetting> named) {
-        return named.stream().filter(s -> !SettingsCatalog.awaited(s.key())).toList();
     }
 }

@@ -45,11 +45,13 @@ final class DemoRun {
     private static final String COMMITTED = "read_committed";
 
     private final EmbeddedPlatform platform;
+    private final EmbeddedPlatform.SinkSettings sinks;
     private final PrintStream out;
     private final PrintStream err;
 
-    DemoRun(EmbeddedPlatform platform, PrintStream out, PrintStream err) {
+    DemoRun(EmbeddedPlatform platform, EmbeddedPlatform.SinkSettings sinks, PrintStream out, PrintStream err) {
         this.platform = platform;
+        this.sinks = sinks;
         this.out = out;
         this.err = err;
     }
@@ -130,7 +132,7 @@ final class DemoRun {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
         try (Admin admin = Admin.create(props)) {
-            for (String group : List.of(SinksApp.DEFAULT_APPLICATION_ID, SinksApp.ANOMALY_APPLICATION_ID)) {
+            for (String group : List.of(sinks.tagsApplicationId(), sinks.anomalyApplicationId())) {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                         .partitionsToOffsetAndMetadata().get();
                 if (!offsets.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null

@@ -1,5 +1,8 @@
 package io.hearken.cli;
 
+import io.hearken.inference.engine.EngineSettings;
+import io.hearken.sinks.alerts.AlertSettings;
+import io.hearken.sinks.tags.TagSettings;
 import io.hearken.platform.EmbeddedPlatform;
 import io.hearken.error.ErrorKind;
 import io.hearken.error.HearkenException;
@@ -15,7 +18,6 @@ import io.hearken.sinks.alerts.WebhookAlerter;
 import io.hearken.sinks.tags.TagRules;
 import io.hearken.sinks.tags.TagRulesConfig;
 import io.hearken.inference.engine.Labels;
-import io.hearken.cli.SettingsCatalog.Keys;
 import io.hearken.config.HearkenConfig;
 import io.hearken.ingest.IngestOptions;
 import io.hearken.platform.PlatformSettings;
@@ -84,6 +86,17 @@ public final class HearkenCli extends CommandGroup {
         return cli;
     }
 
+    /**
+     * The engine of an offline command: {@code inference.*} as configured, except that the intra-op threads are
+     * {@code threads} when given (> 0), else every core unless configured (a file is tagged by one thread at a time).
+     */
+    static EngineSettings offlineEngine(HearkenConfig settings, int threads) {
+        EngineSettings engine = EngineSettings.from(settings);
+        int n = threads > 0 ? threads : settings.has(EngineSettings.INTRA_OP_THREADS) ? engine.intraOpThreads()
+                : Runtime.getRuntime().availableProcessors();
+        return new EngineSettings(n, engine.device());
+    }
+
     static Path modelDir(Path option) {
         return ModelLocator.resolve(Optional.ofNullable(option), System.getenv(), ModelLocator.projectRoot());
     }
@@ -117,7 +130,7 @@ public final class HearkenCli extends CommandGroup {
                 + "its first 60 s as normal, then anomalies raise events).")
         String profile;
         @Option(names = "--anomaly-settings", paramLabel = "FILE", description = "Properties file of sinks.anomaly.* "
-                + "settings only (enrol.duration.ms, feature, k, consecutive, group.<stream>=<machine>, ...), read "
+                + "settings only (enrol.duration=5s, feature, k, consecutive, group.<stream>=<machine>, ...), read "
                 + "above --config and HEARKEN_* variables, below --set.")
         Path anomalySettings;
         @Option(names = "--metrics-port", description = "Port or range for the job's Prometheus metrics endpoint, or "
@@ -130,11 +143,11 @@ public final class HearkenCli extends CommandGroup {
         /** The named flags as settings; the job's, engine's and sinks' are read here until their groups are catalogued. */
         HearkenConfig settings(Map<String, String> environment) {
             return config.load(environment, new NamedFlags(spec)
-                    .file("--anomaly-settings", anomalySettings, Keys.SINKS_ANOMALY_PREFIX)
-                    .set("--model", Keys.MODEL_DIR, model)
-                    .set("--parallelism", Keys.JOB_PARALLELISM, parallelism)
-                    .set("--tag-rules", Keys.SINKS_TAGS_RULES, tagRules)
-                    .set("--alerts", Keys.SINKS_ALERTS_RULES, alerts)
+                    .file("--anomaly-settings", anomalySettings, AnomalySettings.CONFIG.name() + ".")
+                    .set("--model", EngineSettings.MODEL_DIR.key(), model)
+                    .set("--parallelism", JobSettings.PARALLELISM.key(), parallelism)
+                    .set("--tag-rules", TagSettings.RULES.key(), tagRules)
+                    .set("--alerts", AlertSettings.RULES.key(), alerts)
                     .set("--profile", IngestOptions.PROFILE.key(), profile)
                     .set("--metrics-port", PlatformSettings.METRICS_PORT.key(), metricsPort));
         }
@@ -144,32 +157,29 @@ public final class HearkenCli extends CommandGroup {
             // Every setting is checked before anything starts.
             HearkenConfig settings = settings(System.getenv());
             PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
-            Path modelDir = modelDir(model);
-            JobSettings job = JobSettings.defaults(modelDir.toString()).withParallelism(parallelism);
-            TagRules rules = tagRules == null ? TagRules.defaults() : TagRulesConfig.load(tagRules);
-            rules.validateLabels(Labels.load(modelDir.resolve(ModelLocator.LABELS_FILE)).all());
-            AlertRules alertRules = alerts == null ? null : AlertRules.load(alerts); // bad rules fail before anything starts
+            JobSettings job = JobSettings.from(settings);
+            EmbeddedPlatform.SinkSettings sinks = EmbeddedPlatform.SinkSettings.from(settings);
+            sinks.tags().rules().validateLabels(Labels.load(Path.of(job.modelDir()).resolve(ModelLocator.LABELS_FILE)).all());
+            AlertSettings alertSettings = AlertSettings.from(settings); // bad rules fail before anything starts
             String streamProfile = settings.get(IngestOptions.PROFILE);
             if (!job.profiles().containsKey(streamProfile)) {
                 throw HearkenException.config(IngestOptions.PROFILE.key() + ": unknown stream profile '" + streamProfile
                         + "' (known: " + job.profiles().keySet() + ")"
                         + settings.origin(IngestOptions.PROFILE.key()).map(o -> ", from " + o).orElse(""));
             }
-            AnomalySettings anomalies = anomalySettings == null ? AnomalySettings.defaults()
-                    : AnomalySettings.load(anomalySettings);
-            try (EmbeddedPlatform platform = EmbeddedPlatform.start(job,
-                    Optional.of(new EmbeddedPlatform.SinkSettings(rules, anomalies)), PlatformSettings.from(settings))) {
+            try (EmbeddedPlatform platform = EmbeddedPlatform.start(job, Optional.of(sinks), PlatformSettings.from(settings))) {
                 // Ctrl-C: stop the job, sinks and broker cleanly and remove their temporary files.
                 Thread cleanup = new Thread(platform::close, "hearken-shutdown");
                 Runtime.getRuntime().addShutdownHook(cleanup);
                 FileIngester.Report report;
                 // Events of this run are alerted from the start of the topics (the platform is new each run).
-                try (WebhookAlerter alerter = alertRules == null ? null : WebhookAlerter.create(platform.bootstrapServers(),
-                        platform.registryUrl(), alertRules, WebhookAlerter.Options.defaults().withAutoOffsetReset("earliest"))) {
+                try (WebhookAlerter alerter = alertSettings.rules().isEmpty() ? null : WebhookAlerter.create(
+                        platform.bootstrapServers(), platform.registryUrl(), alertSettings.rules().get(),
+                        alertSettings.options().withAutoOffsetReset("earliest"))) {
                     if (alerter != null) {
                         alerter.start();
                     }
-                    report = new DemoRun(platform, out, System.err).run(inputs, settings, json, exitWhenDone, timeout);
+                    report = new DemoRun(platform, sinks, out, System.err).run(inputs, settings, json, exitWhenDone, timeout);
                 }
                 if (report.published().isEmpty() && report.failures().isEmpty()) {
                     System.err.println("error: no audio files found in " + inputs);
@@ -205,11 +215,10 @@ public final class HearkenCli extends CommandGroup {
 
         @Override
         public Integer call() {
-            // Checks --config, HEARKEN_* and --set up front; the engine reads its settings from them once catalogued.
-            config.load(new NamedFlags(spec).set("--model", Keys.MODEL_DIR, model));
+            HearkenConfig settings = config.load(new NamedFlags(spec).set("--model", EngineSettings.MODEL_DIR.key(), model));
             StreamProfile profile = new StreamProfile("cli", window, hop);
             int failures = 0;
-            try (AudioTagger tagger = AudioTagger.load(modelDir(model), Runtime.getRuntime().availableProcessors())) {
+            try (AudioTagger tagger = AudioTagger.load(ModelLocator.resolve(settings), offlineEngine(settings, 0))) {
                 OfflineTagger offline = new OfflineTagger(tagger, profile, whole, json, outputs);
                 for (Path file : files) {
                     try {

@@ -1,7 +1,9 @@
 package io.hearken.cli;
 
+import io.hearken.config.HearkenConfig;
+import io.hearken.inference.engine.ModelLocator;
+import io.hearken.inference.engine.EngineSettings;
 import io.hearken.bench.InferenceBench;
-import io.hearken.cli.SettingsCatalog.Keys;
 import io.hearken.error.HearkenException;
 import io.hearken.inference.engine.InferenceDevice;
 import java.nio.file.Path;
@@ -47,10 +49,10 @@ public final class InferenceBenchCommand implements Callable<Integer> {
         if (!Double.isFinite(seconds)) {
             throw HearkenException.config("bench inference: --seconds must be a number of seconds, got " + seconds);
         }
-        InferenceDevice dev = InferenceDevice.parse(device);
-        // Checks --config, HEARKEN_* and --set up front; the engine reads its settings from them once catalogued.
-        config.load(new NamedFlags(spec).set("--model", Keys.MODEL_DIR, model).set("--device", Keys.INFERENCE_DEVICE, device));
-        Path dir = HearkenCli.modelDir(model);
+        HearkenConfig settings = config.load(new NamedFlags(spec).set("--model", EngineSettings.MODEL_DIR.key(), model)
+                .set("--device", EngineSettings.DEVICE.key(), device));
+        InferenceDevice dev = EngineSettings.from(settings).device();
+        Path dir = ModelLocator.resolve(settings);
         InferenceBench.Options options = new InferenceBench.Options(dir, dev, threads, batches, frames,
                 Duration.ofMillis(Math.round(seconds * 1000)), producers);
         // The command line's output (stdout, or what a test set): the table is this command's result.

@@ -1,7 +1,7 @@
 package io.hearken.cli;
 
+import io.hearken.inference.engine.EngineSettings;
 import io.hearken.bench.StreamBench;
-import io.hearken.cli.SettingsCatalog.Keys;
 import io.hearken.config.HearkenConfig;
 import io.hearken.error.HearkenException;
 import io.hearken.ingest.IngestOptions;
@@ -69,10 +69,10 @@ final class StreamBenchCommand implements Callable<Integer> {
         return config.load(environment, new NamedFlags(spec)
                 .set("--profile", IngestOptions.PROFILE.key(), profile)
                 .set("--chunk-ms", IngestOptions.CHUNK_DURATION.key(), chunkMillis == null ? null : Duration.ofMillis(chunkMillis))
-                .set("--parallelism", Keys.JOB_PARALLELISM, parallelism)
-                .set("--model", Keys.MODEL_DIR, model)
-                .set("--checkpoint-ms", Keys.JOB_CHECKPOINT_INTERVAL, Duration.ofMillis(checkpointMillis))
-                .set("--inference-capacity", Keys.JOB_INFERENCE_CAPACITY, inferenceCapacity));
+                .set("--parallelism", JobSettings.PARALLELISM.key(), parallelism)
+                .set("--model", EngineSettings.MODEL_DIR.key(), model)
+                .set("--checkpoint-ms", JobSettings.CHECKPOINT_INTERVAL.key(), Duration.ofMillis(checkpointMillis))
+                .set("--inference-capacity", JobSettings.INFERENCE_CAPACITY.key(), inferenceCapacity));
     }
 
     /** The platform as configured, but without a metrics endpoint unless one is set: the bench measures the job. */
@@ -85,6 +85,12 @@ final class StreamBenchCommand implements Callable<Integer> {
         return settings.has(IngestOptions.CHUNK_DURATION) ? settings.get(IngestOptions.CHUNK_DURATION) : BENCH_CHUNK;
     }
 
+    /** The job as configured, at the bench's parallelism (2: one task per core) unless a setting says otherwise. */
+    JobSettings jobSettings(HearkenConfig settings) {
+        return JobSettings.from(settings.has(JobSettings.PARALLELISM) ? settings
+                : settings.with(Map.of(JobSettings.PARALLELISM.key(), String.valueOf(parallelism))));
+    }
+
     @Override
     public Integer call() throws Exception {
         if (streams < 1 || durationSeconds < 1 || warmupSeconds < 0 || maxWarmupSeconds < 0 || rampSeconds < 0) {
@@ -93,11 +99,7 @@ final class StreamBenchCommand implements Callable<Integer> {
                     + warmupSeconds + ", max-warmup " + maxWarmupSeconds + ", ramp " + rampSeconds + ")");
         }
         HearkenConfig settings = settings(System.getenv());
-        JobSettings job = JobSettings.defaults(HearkenCli.modelDir(model).toString())
-                .withParallelism(parallelism).withCheckpointInterval(Duration.ofMillis(checkpointMillis));
-        if (inferenceCapacity != null) {
-            job = job.withInFlightWindows(inferenceCapacity);
-        }
+        JobSettings job = jobSettings(settings);
         String streamProfile = settings.get(IngestOptions.PROFILE);
         StreamProfile p = job.profile(streamProfile);
         StreamBench bench = new StreamBench(job, platform(settings), streamProfile, chunk(settings),

@@ -9,12 +9,14 @@ import io.hearken.config.HearkenConfig;
 import io.hearken.config.Origin;
 import io.hearken.error.ErrorKind;
 import io.hearken.error.HearkenException;
+import io.hearken.inference.engine.InferenceDevice;
 import io.hearken.ingest.IngestOptions;
+import io.hearken.job.JobSettings;
 import io.hearken.platform.PlatformSettings;
 import io.hearken.platform.PortRange;
+import io.hearken.sinks.anomaly.AnomalySettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,12 +30,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-/**
- * How commands turn --config, HEARKEN_* variables, --set and their own flags into settings. Written against the
- * ingest and platform groups; once JobSettings.CONFIG is catalogued, {@link #demoLayersFileEnvironmentSetAndFlags}
- * also asserts that {@code --parallelism 2} is {@code job.parallelism} (origin {@code flag --parallelism}) and
- * {@link #leftOutFlagsLeaveTheKeyToTheOtherSources} that {@code --set job.parallelism=3} reaches the job.
- */
+/** How commands turn --config, HEARKEN_* variables, --set and their own flags into settings. */
 class CommandSettingsTest {
     /** The commands that take --config and --set. */
     private static final List<List<String>> CONFIGURED = List.of(List.of("demo"), List.of("tag"), List.of("bench", "stream"),
@@ -55,7 +52,7 @@ class CommandSettingsTest {
     void demoLayersFileEnvironmentSetAndFlags() throws Exception {
         Path file = Files.writeString(dir.resolve("hearken.properties"),
                 "ingest.profile=machine\nplatform.partitions=2\nplatform.kafka.port=1\nplatform.registry.port=18081\n");
-        Path anomaly = Files.writeString(dir.resolve("anomaly.properties"), "sinks.anomaly.enrol.duration.ms=5000\n");
+        Path anomaly = Files.writeString(dir.resolve("anomaly.properties"), "sinks.anomaly.enrol.duration=5s\n");
         HearkenCli.Demo demo = parse(HearkenCli.Demo.class, "demo", "--input", "a.wav", "--config", file.toString(),
                 "--set", "platform.partitions=3", "--set", "ingest.chunk.duration=250ms", "--profile", "default",
                 "--metrics-port", "none", "--parallelism", "2", "--anomaly-settings", anomaly.toString());
@@ -72,6 +69,10 @@ class CommandSettingsTest {
         assertThat(config.origin("platform.kafka.port")).contains(Origin.environment("HEARKEN_PLATFORM_KAFKA_PORT"));
         assertThat(config.origin("platform.registry.port")).contains(Origin.file(file, 4));
         assertThat(config.origin("platform.metrics.port")).contains(Origin.flag("--metrics-port"));
+        assertThat(JobSettings.from(config).parallelism()).isEqualTo(2);
+        assertThat(config.origin(JobSettings.PARALLELISM.key())).contains(Origin.flag("--parallelism"));
+        assertThat(AnomalySettings.from(config).enrolDuration()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.origin(AnomalySettings.ENROL_DURATION.key())).contains(Origin.file(anomaly, 1));
     }
 
     @Test
@@ -81,6 +82,11 @@ class CommandSettingsTest {
                 .settings(Map.of());
         assertThat(demo.get(IngestOptions.PROFILE)).isEqualTo("machine");
         assertThat(PlatformSettings.from(demo).metricsPorts()).contains(new PortRange(9400, 9410));
+        // A flag left out leaves its key to --set, the environment and the file: demo's job, then the bench's.
+        HearkenConfig set = parse(HearkenCli.Demo.class, "demo", "--input", "a.wav", "--set", "job.parallelism=3")
+                .settings(Map.of("HEARKEN_INFERENCE_DEVICE", "auto"));
+        assertThat(JobSettings.from(set).parallelism()).isEqualTo(3);
+        assertThat(JobSettings.from(set).engine().device()).isEqualTo(InferenceDevice.AUTO);
 
         // The bench keeps its own chunk length and runs without metrics unless they are set.
         StreamBenchCommand bench = parse(StreamBenchCommand.class, "bench", "stream", "--input", "d");
@@ -169,25 +175,17 @@ class CommandSettingsTest {
     }
 
     @Test
-    void namedFlagKeysAreDeclaredOrAwaited() throws Exception {
-        for (java.lang.reflect.Field constant : SettingsCatalog.Keys.class.getDeclaredFields()) {
-            if (Modifier.isStatic(constant.getModifiers()) && constant.getType() == String.class) {
-                String key = (String) constant.get(null);
-                assertThat(SettingsCatalog.declares(key) || SettingsCatalog.awaited(key))
-                        .as("%s = %s: neither declared in SettingsCatalog.ALL nor awaited", constant.getName(), key).isTrue();
-            }
-        }
-    }
-
-    @Test
-    void awaitedPrefixesHaveNoCataloguedGroupYet() {
-        for (String prefix : SettingsCatalog.AWAITED) {
-            List<String> declared = SettingsCatalog.ALL.stream().flatMap((ConfigGroup g) -> g.fields().stream())
-                    .map(Field::key).filter(k -> k.startsWith(prefix)).toList();
-            assertThat(declared).as("%s settings are catalogued now: delete '%s' from SettingsCatalog.AWAITED, read the "
-                    + "group through its from(HearkenConfig) in the commands, and use its Fields' key() instead of "
-                    + "SettingsCatalog.Keys", prefix, prefix).isEmpty();
-        }
+    void theBenchRunsTheJobAtParallelismTwoUnlessTold() {
+        StreamBenchCommand bench = parse(StreamBenchCommand.class, "bench", "stream", "--input", "d");
+        assertThat(bench.jobSettings(bench.settings(Map.of())).parallelism()).isEqualTo(2);
+        StreamBenchCommand set = parse(StreamBenchCommand.class, "bench", "stream", "--input", "d", "--set", "job.parallelism=1");
+        assertThat(set.jobSettings(set.settings(Map.of())).parallelism()).isEqualTo(1);
+        StreamBenchCommand flagged = parse(StreamBenchCommand.class, "bench", "stream", "--input", "d", "--parallelism", "3",
+                "--inference-capacity", "8", "--checkpoint-ms", "500");
+        JobSettings job = flagged.jobSettings(flagged.settings(Map.of()));
+        assertThat(job.parallelism()).isEqualTo(3);
+        assertThat(job.inFlightWindows()).isEqualTo(8);
+        assertThat(job.checkpointInterval()).isEqualTo(Duration.ofMillis(500));
     }
 
     private static void forEachCommand(CommandSpec spec, java.util.function.Consumer<CommandSpec> action) {

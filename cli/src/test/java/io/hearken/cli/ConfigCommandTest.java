@@ -84,6 +84,26 @@ class ConfigCommandTest {
     }
 
     @Test
+    void checkNamesTheNearestJobKeyAndTheDevicesAllowed() throws Exception {
+        Path typo = Files.writeString(dir.resolve("typo.properties"), "job.chekpoint.interval=1s\n");
+        assertThat(run("config", "check", typo.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown setting 'job.chekpoint.interval'", "'job.checkpoint.interval'");
+
+        err.getBuffer().setLength(0);
+        Path device = Files.writeString(dir.resolve("device.properties"), "inference.device=tpu\n");
+        assertThat(run("config", "check", device.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("inference.device", "'tpu'", "cpu", "cuda", "cuda:N", "auto");
+    }
+
+    @Test
+    void theReferenceListsEveryModulesSettings() {
+        assertThat(run("config", "reference")).isZero();
+        assertThat(out.toString()).contains("inference.device", "job.checkpoint.interval", "kafka.bootstrap.servers",
+                "HEARKEN_JOB_CHECKPOINT_INTERVAL", "sinks.anomaly.enrol.duration", "sinks.streams.replication.factor",
+                "ingest.chunk.duration", "platform.kafka.port");
+    }
+
+    @Test
     void checkOfAMissingFileIsAConfigError() {
         Path missing = dir.resolve("missing.properties");
         assertThat(run("config", "check", missing.toString())).isEqualTo(2);

@@ -95,11 +95,11 @@ public final class HearkenJob {
             }
         }
         HearkenConfig config = ConfigLoader.of(GROUPS).load(file, environment, flags);
+        KafkaSettings.Connection kafka = KafkaSettings.connection(config);
         JobSettings job = JobSettings.from(config);
         job.checkRunnable();
         LOG.info("settings: {}", config);
-        return new Launch(job, config.get(KafkaSettings.BOOTSTRAP_SERVERS), config.get(KafkaSettings.REGISTRY_URL),
-                config.find(JobSettings.CHECKPOINT_DIR));
+        return new Launch(job, kafka.bootstrapServers(), kafka.registryUrl(), config.find(JobSettings.CHECKPOINT_DIR));
     }
 
     /** The job's Flink settings ({@link HearkenStreamingJob#flinkConfiguration}) and its checkpoint storage, if set. */

@@ -77,11 +77,14 @@ class HearkenJobTest {
     void everyProblemIsReportedWithItsKeyAndOrigin() {
         String message = failure(new String[] {"job.parallelism=0", "--set", "job.delivery.guarantee=twice", "job.chekpoint.interval=1s"},
                 Map.of("HEARKEN_MODEL_DIR", MODEL.toString()));
-        assertThat(message).startsWith("invalid configuration (5 problems):")
+        assertThat(message).startsWith("invalid configuration (3 problems):")
                 .contains("argument 1: job.parallelism: '0' must be between 1 and 32768")
                 .contains("flag --set: job.delivery.guarantee: 'twice' is not allowed (allowed: exactly-once, at-least-once)")
-                .contains("argument 4: unknown setting 'job.chekpoint.interval' (did you mean 'job.checkpoint.interval'?)")
+                .contains("argument 4: unknown setting 'job.chekpoint.interval' (did you mean 'job.checkpoint.interval'?)");
+        // The job connects to an external Kafka: both connection settings are required, each named.
+        assertThat(failure(new String[] {}, Map.of("HEARKEN_MODEL_DIR", MODEL.toString())))
                 .contains("kafka.bootstrap.servers: required but not set")
+                .contains("HEARKEN_KAFKA_BOOTSTRAP_SERVERS")
                 .contains("schema.registry.url: required but not set");
     }
 

@@ -1,5 +1,6 @@
 package io.hearken.platform;
 
+import io.hearken.config.HearkenConfig;
 import io.hearken.error.ErrorKind;
 import io.hearken.error.HearkenException;
 import io.hearken.job.HearkenStreamingJob;
@@ -9,9 +10,12 @@ import io.hearken.schemas.serde.RegistryClients;
 import io.hearken.schemas.topics.HearkenTopics;
 import io.hearken.schemas.topics.TopicNames;
 import io.hearken.sinks.SinksApp;
+import io.hearken.sinks.SinksSettings;
+import io.hearken.sinks.StreamsSettings;
 import io.hearken.sinks.anomaly.AnomalySettings;
 import io.hearken.sinks.captions.CaptionSettings;
 import io.hearken.sinks.tags.TagRules;
+import io.hearken.sinks.tags.TagSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +23,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -55,8 +60,39 @@ public final class EmbeddedPlatform implements AutoCloseable {
         this.deleteOnClose = deleteOnClose;
     }
 
-    /** What the sinks of the platform do: tag rules (tags and captions) and the anomaly sink's settings. */
-    public record SinkSettings(TagRules tagRules, AnomalySettings anomalies) {
+    /**
+     * What the sinks of the platform do: tag rules (tags and captions), captions, the anomaly sink, the two
+     * applications' ids and their Kafka Streams settings ({@code sinks.streams.*}).
+     */
+    public record SinkSettings(TagSettings tags, CaptionSettings captions, AnomalySettings anomalies,
+                               HearkenConfig streams) {
+        /** The {@code sinks.*} settings of {@code config}, which must include {@link SinksSettings#GROUPS}. */
+        public static SinkSettings from(HearkenConfig config) {
+            return new SinkSettings(TagSettings.from(config), CaptionSettings.from(config), AnomalySettings.from(config),
+                    config);
+        }
+
+        /** Every sink setting at its default, but these tag rules and anomaly settings. */
+        public static SinkSettings of(TagRules rules, AnomalySettings anomalies) {
+            HearkenConfig defaults = HearkenConfig.fromRaw(SinksSettings.GROUPS, Map.of());
+            return new SinkSettings(new TagSettings(rules, defaults.get(TagSettings.APPLICATION_ID)),
+                    CaptionSettings.from(defaults), anomalies, defaults);
+        }
+
+        public String tagsApplicationId() {
+            return tags.applicationId();
+        }
+
+        public String anomalyApplicationId() {
+            return streams.get(AnomalySettings.APPLICATION_ID);
+        }
+
+        /** The Kafka Streams settings of one application; its state under {@code defaultStateDir} unless configured. */
+        Properties streamsConfig(String bootstrapServers, String registryUrl, String applicationId, Path defaultStateDir) {
+            HearkenConfig config = streams.has(StreamsSettings.STATE_DIR) ? streams
+                    : streams.with(Map.of(StreamsSettings.STATE_DIR.key(), defaultStateDir.toString()));
+            return SinksApp.streamsConfig(config, bootstrapServers, registryUrl, applicationId);
+        }
     }
 
     /**
@@ -110,14 +146,13 @@ public final class EmbeddedPlatform implements AutoCloseable {
             job = env.executeAsync("hearken-streaming-job");
 
             if (sinkSettings.isPresent()) {
-                sinks = SinksApp.tagsAndCaptions(topics, sinkSettings.get().tagRules(), CaptionSettings.defaults(),
-                        SinksApp.streamsConfig(broker.bootstrapServers(), registryUrl, SinksApp.DEFAULT_APPLICATION_ID,
-                                workDir.resolve("streams")));
+                SinkSettings s = sinkSettings.get();
+                sinks = SinksApp.tagsAndCaptions(topics, s.tags().rules(), s.captions(), s.streamsConfig(
+                        broker.bootstrapServers(), registryUrl, s.tagsApplicationId(), workDir.resolve("streams")));
                 sinks.start();
                 // Its own application (own consumer group and stores), as in production: see SinksApp.anomalies.
-                anomalySink = SinksApp.anomalies(topics, sinkSettings.get().anomalies(),
-                        SinksApp.streamsConfig(broker.bootstrapServers(), registryUrl, SinksApp.ANOMALY_APPLICATION_ID,
-                                workDir.resolve("streams-anomaly")));
+                anomalySink = SinksApp.anomalies(topics, s.anomalies(), s.streamsConfig(broker.bootstrapServers(),
+                        registryUrl, s.anomalyApplicationId(), workDir.resolve("streams-anomaly")));
                 anomalySink.start();
             }
             return new EmbeddedPlatform(infrastructure, client, job, sinks, anomalySink, deleteOnClose);

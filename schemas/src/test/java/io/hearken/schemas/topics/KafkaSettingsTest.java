@@ -24,8 +24,8 @@ class KafkaSettingsTest {
     }
 
     @Test
-    void bothAreRequiredAndCheckedAtLoad() {
-        assertThatThrownBy(() -> LOADER.load(Optional.empty(), Map.of(), Map.of()))
+    void anExternalConnectionRequiresBoth() {
+        assertThatThrownBy(() -> KafkaSettings.connection(LOADER.load(Optional.empty(), Map.of(), Map.of())))
                 .isInstanceOfSatisfying(HearkenException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG);
                     assertThat(e.getMessage()).contains("kafka.bootstrap.servers: required but not set",
