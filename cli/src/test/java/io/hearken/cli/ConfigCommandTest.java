@@ -37,8 +37,9 @@ class ConfigCommandTest {
         for (ConfigGroup group : SettingsCatalog.ALL) {
             assertThat(out.toString()).contains("\n" + group.name() + " - " + group.description() + "\n");
             for (Field<?> field : group.fields()) {
-                assertThat(out.toString()).contains("  " + field.key() + "  " + field.type().label())
-                        .contains(field.envName().orElseThrow());
+                assertThat(out.toString()).contains("  " + field.key() + "  " + field.type().label());
+                // Pattern keys (job.profile.<name>.window) come from files and --set only: no variable.
+                field.envName().ifPresent(env -> assertThat(out.toString()).contains(env));
             }
         }
         assertThat(out.toString()).contains("ingest.chunk.duration  duration, default 500ms, allowed: between 10ms and 10s")

@@ -55,7 +55,7 @@ class InferenceBenchCommandTest {
             "--seconds|-1|seconds and producers >= 0",
             "--producers|-1|seconds and producers >= 0",
             "--seconds|NaN|--seconds must be a number",
-            "--device|tpu|must be cpu, cuda, cuda:N or auto",
+            "--device|tpu|inference.device: 'tpu' is not allowed (allowed: cpu, cuda, cuda:N, auto)",
             "--model|/no/such/model|no such directory"})
     void aBadOptionIsAUsageErrorAndNothingIsMeasured(String option, String value, String message) {
         String[] args = option.equals("--model") ? new String[] {option, value}

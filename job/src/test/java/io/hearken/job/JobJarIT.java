@@ -86,10 +86,14 @@ class JobJarIT {
     void aBadSettingStopsTheJarWithStatusTwoAndTheKeys() throws Exception {
         Result r = runJar(List.of("--set", "job.parallelism=0", "model.dir=" + MODEL));
         assertThat(r.status()).as(r.stderr()).isEqualTo(HearkenJob.EXIT_CONFIG);
-        assertThat(r.stderr()).startsWith("hearken job: invalid configuration (3 problems):")
+        assertThat(r.stderr()).startsWith("hearken job: invalid configuration (1 problem):")
                 .contains("flag --set: job.parallelism: '0' must be between 1 and 32768")
-                .contains("kafka.bootstrap.servers: required but not set", "schema.registry.url: required but not set")
                 .doesNotContain("\tat ");
+        // Valid settings, but no Kafka to connect to: both connection settings are named.
+        Result noKafka = runJar(List.of("model.dir=" + MODEL));
+        assertThat(noKafka.status()).as(noKafka.stderr()).isEqualTo(HearkenJob.EXIT_CONFIG);
+        assertThat(noKafka.stderr()).contains("kafka.bootstrap.servers: required but not set",
+                "schema.registry.url: required but not set").doesNotContain("\tat ");
     }
 
     /** The CPU build's jar: ONNX Runtime loads from inside it, and asking for CUDA is refused at start-up. */

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -135,7 +136,8 @@ class RegistryOutageInJobTest {
 
     @Test
     void theJobRestartsWithoutLimitAfterARetriableFailure() {
-        Configuration conf = HearkenStreamingJob.flinkConfiguration(JobSettings.defaults("model-dir"));
+        Configuration conf = HearkenStreamingJob.flinkConfiguration(JobSettings.defaults(Path.of(System.getProperty("hearken.shared.dir", "../../shared"))
+                .resolve("models/efficientat-mn04").toString()));
 
         assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
         assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS)).isEqualTo(Integer.MAX_VALUE);

@@ -1,5 +1,6 @@
 package io.hearken.sinks.tags;
 
+import io.hearken.config.EditDistance;
 import io.hearken.error.HearkenException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -235,7 +236,7 @@ public final class TagRules {
         String nearest = null;
         int best = Integer.MAX_VALUE;
         for (String candidate : known.keySet()) {
-            int d = distance(lower(name), candidate);
+            int d = EditDistance.between(lower(name), candidate);
             if (d < best) {
                 best = d;
                 nearest = known.get(candidate);
@@ -243,25 +244,6 @@ public final class TagRules {
         }
         String hint = nearest != null && best <= Math.max(2, name.length() / 3) ? " (did you mean \"" + nearest + "\"?)" : "";
         return "tag rules: " + path + ": \"" + name + "\" is neither a label of the model nor a group" + hint;
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private static Map<String, LabelRuleOverride> normaliseLabels(Map<String, LabelRuleOverride> raw, String path) {
