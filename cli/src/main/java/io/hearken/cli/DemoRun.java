@@ -28,10 +28,13 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -46,6 +49,8 @@ final class DemoRun {
 
     private final EmbeddedPlatform platform;
     private final EmbeddedPlatform.SinkSettings sinks;
+    /** The sinks' repartition topics' committed ends once they have committed past every end of stream; else null. */
+    private Map<TopicPartition, Long> repartitionEnds;
     private final PrintStream out;
     private final PrintStream err;
 
@@ -124,7 +129,13 @@ final class DemoRun {
         }
     }
 
-    /** Both sink applications (tags + captions, anomalies) have committed past the given window offsets. */
+    /**
+     * Both sink applications (tags + captions, anomalies) are done with the given window offsets: each has committed
+     * past them, and past everything then in its repartition topics. The anomaly sink repartitions windows by
+     * machine group, so its input offsets are committed when a window is forwarded, before it is scored; the
+     * repartition records of those windows are committed in the same transaction, so the repartition topics' ends
+     * taken after the first condition holds are what the scoring side must have consumed.
+     */
     private boolean sinksCommittedPast(Map<TopicPartition, Long> offsets) throws InterruptedException, ExecutionException {
         if (offsets.isEmpty()) {
             return true;
@@ -132,16 +143,56 @@ final class DemoRun {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
         try (Admin admin = Admin.create(props)) {
-            for (String group : List.of(sinks.tagsApplicationId(), sinks.anomalyApplicationId())) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get();
-                if (!offsets.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
-                        && committed.get(e.getKey()).offset() > e.getValue())) {
+            List<String> groups = List.of(sinks.tagsApplicationId(), sinks.anomalyApplicationId());
+            Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new HashMap<>();
+            for (String group : groups) {
+                committed.put(group, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get());
+            }
+            if (repartitionEnds == null) {
+                for (String group : groups) {
+                    if (!reachedPast(committed.get(group), offsets)) {
+                        return false;
+                    }
+                }
+                repartitionEnds = repartitionEnds(admin, groups);
+            }
+            for (String group : groups) {
+                Map<TopicPartition, Long> ends = new HashMap<>();
+                repartitionEnds.forEach((tp, end) -> {
+                    if (tp.topic().startsWith(group + "-")) {
+                        ends.put(tp, end);
+                    }
+                });
+                if (!ends.entrySet().stream().allMatch(e -> e.getValue() == 0 || (committed.get(group).get(e.getKey()) != null
+                        && committed.get(group).get(e.getKey()).offset() >= e.getValue()))) {
                     return false;
                 }
             }
             return true;
         }
+    }
+
+    private static boolean reachedPast(Map<TopicPartition, OffsetAndMetadata> committed, Map<TopicPartition, Long> offsets) {
+        return offsets.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+                && committed.get(e.getKey()).offset() > e.getValue());
+    }
+
+    /** The committed ends (last stable offsets) of the groups' repartition topics. */
+    private static Map<TopicPartition, Long> repartitionEnds(Admin admin, List<String> groups)
+            throws InterruptedException, ExecutionException {
+        Set<String> topics = new HashSet<>();
+        for (String name : admin.listTopics().names().get()) {
+            if (name.endsWith("-repartition") && groups.stream().anyMatch(g -> name.startsWith(g + "-"))) {
+                topics.add(name);
+            }
+        }
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get().forEach((name, description) -> description.partitions()
+                .forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
+                .forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
     }
 
     private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> targets) {

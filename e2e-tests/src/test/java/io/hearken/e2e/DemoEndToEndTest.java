@@ -80,7 +80,8 @@ class DemoEndToEndTest {
         assertThat(result.exitCode()).as("exit code; stderr:\n%s", result.stderr()).isZero();
         List<JsonNode> anomalies = events(result, "anomaly");
         List<JsonNode> onsets = anomalies.stream().filter(e -> e.get("kind").asText().equals("ONSET")).toList();
-        assertThat(onsets).as("anomaly events %s", anomalies).isNotEmpty();
+        assertThat(onsets).as("anomaly events %s; stdout:\n%s\nstderr:\n%s", anomalies, String.join("\n", result.stdout()),
+                result.stderr()).isNotEmpty();
         // A 1 s window overlaps the anomalous part from switch - 1 s on; nothing may fire on the normal part before.
         assertThat(onsets).allSatisfy(o -> assertThat(o.get("onset_s").asDouble()).isGreaterThanOrEqualTo(switchSeconds - 1));
         for (JsonNode onset : onsets) {
