@@ -1,5 +1,6 @@
 package io.hearken.bench;
 
+import io.hearken.config.Durations;
 import io.hearken.inference.engine.InferenceDevice;
 import io.hearken.platform.EmbeddedPlatform;
 import io.hearken.platform.PlatformSettings;
@@ -348,7 +349,7 @@ public final class StreamBench {
 
     public void print(Result r, Duration window, Duration hop) {
         out.printf(Locale.ROOT, "streams %d (window %s, hop %s, chunks %d ms, checkpoints every %d ms, %d windows in inference per task, %s), %.0f s measured after warm-up%n",
-                r.streams(), window, hop, chunkDuration.toMillis(), settings.checkpointInterval().toMillis(), settings.inFlightWindows(),
+                r.streams(), Durations.format(window), Durations.format(hop), chunkDuration.toMillis(), settings.checkpointInterval().toMillis(), settings.inFlightWindows(),
                 ramp.isZero() ? "all starting at once" : "joining over " + ramp.toSeconds() + " s", r.seconds());
         out.printf(Locale.ROOT, "pipeline ready %.1f s after start (a %d s probe stream's windows committed); streams started then%n",
                 r.readySeconds(), PROBE_AUDIO.toSeconds());
