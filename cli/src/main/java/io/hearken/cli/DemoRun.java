@@ -14,7 +14,6 @@ import io.hearken.schemas.CaptionEvent;
 import io.hearken.schemas.DeadLetter;
 import io.hearken.schemas.TagEvent;
 import io.hearken.schemas.WindowResult;
-import io.hearken.sinks.SinksApp;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +22,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -73,7 +71,8 @@ final class DemoRun {
              KafkaConsumer<String, WindowResult> windows = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().windows, COMMITTED);
              KafkaConsumer<String, CaptionEvent> captions = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().captions, COMMITTED);
              KafkaConsumer<String, AnomalyEvent> anomalies = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().anomalies, COMMITTED);
-             KafkaConsumer<String, DeadLetter> deadLetters = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().deadLetters, COMMITTED)) {
+             KafkaConsumer<String, DeadLetter> deadLetters = TopicReaders.fromBeginning(platform.bootstrapServers(), platform.topics().deadLetters, COMMITTED);
+             Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()))) {
             FileIngester.Report report;
             try (Producer<String, AudioChunk> producer = IngestProducers.create(platform.bootstrapServers(),
                     platform.topics().chunks, IngestProducers.Settings.from(settings))) {
@@ -112,7 +111,7 @@ final class DemoRun {
                 if (!exitWhenDone) {
                     continue;
                 }
-                if (pending.isEmpty() && tagTargets == null && sinksCommittedPast(endOfStreamOffsets)) {
+                if (pending.isEmpty() && tagTargets == null && sinksCommittedPast(admin, endOfStreamOffsets)) {
                     tagTargets = tags.endOffsets(tags.assignment());
                     captionTargets = captions.endOffsets(captions.assignment());
                     anomalyTargets = anomalies.endOffsets(anomalies.assignment());
@@ -136,40 +135,37 @@ final class DemoRun {
      * repartition records of those windows are committed in the same transaction, so the repartition topics' ends
      * taken after the first condition holds are what the scoring side must have consumed.
      */
-    private boolean sinksCommittedPast(Map<TopicPartition, Long> offsets) throws InterruptedException, ExecutionException {
+    private boolean sinksCommittedPast(Admin admin, Map<TopicPartition, Long> offsets)
+            throws InterruptedException, ExecutionException {
         if (offsets.isEmpty()) {
             return true;
         }
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
-        try (Admin admin = Admin.create(props)) {
-            List<String> groups = List.of(sinks.tagsApplicationId(), sinks.anomalyApplicationId());
-            Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new HashMap<>();
+        List<String> groups = List.of(sinks.tagsApplicationId(), sinks.anomalyApplicationId());
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new HashMap<>();
+        for (String group : groups) {
+            committed.put(group, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get());
+        }
+        if (repartitionEnds == null) {
             for (String group : groups) {
-                committed.put(group, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get());
-            }
-            if (repartitionEnds == null) {
-                for (String group : groups) {
-                    if (!reachedPast(committed.get(group), offsets)) {
-                        return false;
-                    }
-                }
-                repartitionEnds = repartitionEnds(admin, groups);
-            }
-            for (String group : groups) {
-                Map<TopicPartition, Long> ends = new HashMap<>();
-                repartitionEnds.forEach((tp, end) -> {
-                    if (tp.topic().startsWith(group + "-")) {
-                        ends.put(tp, end);
-                    }
-                });
-                if (!ends.entrySet().stream().allMatch(e -> e.getValue() == 0 || (committed.get(group).get(e.getKey()) != null
-                        && committed.get(group).get(e.getKey()).offset() >= e.getValue()))) {
+                if (!reachedPast(committed.get(group), offsets)) {
                     return false;
                 }
             }
-            return true;
+            repartitionEnds = repartitionEnds(admin, groups);
         }
+        for (String group : groups) {
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            repartitionEnds.forEach((tp, end) -> {
+                if (tp.topic().startsWith(group + "-")) {
+                    ends.put(tp, end);
+                }
+            });
+            if (!ends.entrySet().stream().allMatch(e -> e.getValue() == 0 || (committed.get(group).get(e.getKey()) != null
+                    && committed.get(group).get(e.getKey()).offset() >= e.getValue()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean reachedPast(Map<TopicPartition, OffsetAndMetadata> committed, Map<TopicPartition, Long> offsets) {

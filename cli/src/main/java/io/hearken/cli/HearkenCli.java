@@ -97,10 +97,6 @@ public final class HearkenCli extends CommandGroup {
         return new EngineSettings(n, engine.device());
     }
 
-    static Path modelDir(Path option) {
-        return ModelLocator.resolve(Optional.ofNullable(option), System.getenv(), ModelLocator.projectRoot());
-    }
-
     @Command(name = "demo", mixinStandardHelpOptions = true, description = "Start broker, registry, streaming job, sinks and ingest in this process; "
             + "publish audio files as streams and print the events.")
     static final class Demo implements Callable<Integer> {

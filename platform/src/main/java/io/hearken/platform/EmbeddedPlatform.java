@@ -14,7 +14,6 @@ import io.hearken.sinks.SinksSettings;
 import io.hearken.sinks.StreamsSettings;
 import io.hearken.sinks.anomaly.AnomalySettings;
 import io.hearken.sinks.captions.CaptionSettings;
-import io.hearken.sinks.tags.TagRules;
 import io.hearken.sinks.tags.TagSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,13 +69,6 @@ public final class EmbeddedPlatform implements AutoCloseable {
         public static SinkSettings from(HearkenConfig config) {
             return new SinkSettings(TagSettings.from(config), CaptionSettings.from(config), AnomalySettings.from(config),
                     config);
-        }
-
-        /** Every sink setting at its default, but these tag rules and anomaly settings. */
-        public static SinkSettings of(TagRules rules, AnomalySettings anomalies) {
-            HearkenConfig defaults = HearkenConfig.fromRaw(SinksSettings.GROUPS, Map.of());
-            return new SinkSettings(new TagSettings(rules, defaults.get(TagSettings.APPLICATION_ID)),
-                    CaptionSettings.from(defaults), anomalies, defaults);
         }
 
         public String tagsApplicationId() {
